@@ -1,0 +1,23 @@
+/* husk create: create a container; its process waits for `husk start`. */
+#include <config.h>
+
+#include "cmd.h"
+
+static const struct cmd_option create_options[] = {
+  { "bundle", 'b', CMD_ARG_VALUE, "DIR", "path to the bundle directory (default: the current directory)" },
+  { "console-socket", 0, CMD_ARG_VALUE, "SOCK", "path to an AF_UNIX socket that receives the master end of the container's pseudoterminal" },
+  { "pid-file", 0, CMD_ARG_VALUE, "FILE", "write the container process's host pid to FILE" },
+  { "no-pivot", 0, CMD_ARG_NONE, NULL, "do not use pivot_root to jail the process inside the rootfs" },
+  { "no-new-keyring", 0, CMD_ARG_NONE, NULL, "do not create a new session keyring for the container" },
+  { "preserve-fds", 0, CMD_ARG_VALUE, "N", "pass N additional file descriptors (3 .. 3+N-1) to the container" },
+  { 0 },
+};
+
+const struct husk_command cmd_create = {
+  .name = "create",
+  .usage = "[options] <container-id>",
+  .summary = "create a container; its process waits for `husk start`",
+  .takes_id = true,
+  .options = create_options,
+  .run = cmd_refuse_unimplemented,
+};

@@ -1,0 +1,33 @@
+# libhusk: the library that does the work; husk: the command line over it.
+noinst_LIBRARIES += src/libhusk/libhusk.a
+src_libhusk_libhusk_a_SOURCES = \
+	src/libhusk/cleanup.h \
+	src/libhusk/container_id.c src/libhusk/container_id.h \
+	src/libhusk/error.c src/libhusk/error.h \
+	src/libhusk/log.c src/libhusk/log.h
+
+bin_PROGRAMS += husk
+husk_SOURCES = \
+	src/main.c \
+	src/cmd/cmd.h \
+	src/cmd/cmd.c \
+	src/cmd/commands.c \
+	src/cmd/create.c \
+	src/cmd/start.c \
+	src/cmd/run.c \
+	src/cmd/state.c \
+	src/cmd/kill.c \
+	src/cmd/delete.c \
+	src/cmd/list.c \
+	src/cmd/ps.c \
+	src/cmd/exec.c \
+	src/cmd/pause.c \
+	src/cmd/resume.c \
+	src/cmd/update.c \
+	src/cmd/events.c \
+	src/cmd/spec.c \
+	src/cmd/features.c \
+	src/cmd/checkpoint.c \
+	src/cmd/restore.c
+husk_LDADD = src/libhusk/libhusk.a libocispec-lite/libocispec-lite.a $(HUSK_LIBS)
+husk_LDFLAGS = $(HUSK_LDFLAGS)

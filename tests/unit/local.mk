@@ -1,0 +1,1 @@
+# C unit tests; each prints TAP.
