@@ -34,6 +34,9 @@ extern const struct oci_signal oci_signals[];
 /* "9", "KILL", "SIGKILL", "SIGRTMIN+3", "RTMAX-1": the signal number, or
    -1 if the text names no signal. */
 int oci_signal_parse (const char *text);
+/* The canonical name of a signal number ("SIGABRT", not "SIGIOT"), or NULL
+   (real-time signals have none). */
+const char *oci_signal_name (int value);
 
 enum oci_mount_option_kind
 {
@@ -56,6 +59,11 @@ struct oci_mount_option
 extern const struct oci_mount_option oci_mount_options[];
 /* NULL when `name` is not an option: then it is filesystem data. */
 const struct oci_mount_option *oci_mount_option_find (const char *name);
+/* True for the recursive access-time options (rrelatime, rnoatime, ratime,
+   ...): their attr is a value of the MOUNT_ATTR__ATIME field, not a bit, so
+   the caller must replace the atime bits of attr_set with it and put
+   MOUNT_ATTR__ATIME in attr_clr (mount_setattr(2) rejects a partial one). */
+bool oci_mount_option_is_atime (const struct oci_mount_option *opt);
 
 struct oci_rlimit_kind
 {

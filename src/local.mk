@@ -4,7 +4,10 @@ src_libhusk_libhusk_a_SOURCES = \
 	src/libhusk/cleanup.h \
 	src/libhusk/container_id.c src/libhusk/container_id.h \
 	src/libhusk/error.c src/libhusk/error.h \
-	src/libhusk/log.c src/libhusk/log.h
+	src/libhusk/log.c src/libhusk/log.h \
+	src/libhusk/mounts.c src/libhusk/mounts.h \
+	src/libhusk/namespaces.c src/libhusk/namespaces.h \
+	src/libhusk/terminal.c src/libhusk/terminal.h
 
 bin_PROGRAMS += husk
 husk_SOURCES = \

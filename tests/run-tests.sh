@@ -1,0 +1,63 @@
+#!/bin/bash
+# Runs husk's whole test suite: the C unit tests given as arguments (TAP),
+# then every bats suite in tests/integration/ (TAP), and prints the totals
+# as the last line: "N passed, N failed, N skipped".  Exit 1 if anything
+# failed or a test program died before finishing its plan.
+#
+# Environment (set by `make check`): HUSK (the binary), HUSK_SRCDIR,
+# HUSK_BUILDDIR.  Integration tests run real containers and need root.
+set -u
+: "${HUSK:?HUSK must point at the husk binary}"
+: "${HUSK_SRCDIR:?}" "${HUSK_BUILDDIR:?}"
+export HUSK HUSK_SRCDIR HUSK_BUILDDIR
+
+passed=0 failed=0 skipped=0
+failures=()
+
+# count_tap NAME: reads TAP on stdin, echoes it, updates the counters.
+count_tap() {
+	local name=$1 line planned=-1 seen=0
+	while IFS= read -r line; do
+		printf '%s\n' "$line"
+		case $line in
+		1..*) planned=${line#1..}; planned=${planned%% *} ;;
+		"ok "*) seen=$((seen + 1))
+			if [[ $line =~ \#\ [Ss][Kk][Ii][Pp] ]]; then skipped=$((skipped + 1)); else passed=$((passed + 1)); fi ;;
+		"not ok "*) seen=$((seen + 1)); failed=$((failed + 1)); failures+=("$name: ${line#not ok }") ;;
+		esac
+	done
+	if [ "$planned" -ge 0 ] && [ "$seen" -lt "$planned" ]; then
+		failed=$((failed + planned - seen))
+		failures+=("$name: ran $seen of $planned planned tests")
+	fi
+}
+
+for prog in "$@"; do
+	base=$(basename "$prog")
+	case $base in test-*) ;; *) continue ;; esac
+	echo "# unit: $base"
+	out=$(cd "$HUSK_BUILDDIR" && "./$prog" 2>&1; echo "exit=$?")
+	status=${out##*exit=}
+	count_tap "$base" < <(printf '%s\n' "${out%exit=*}")
+	if [ "$status" != 0 ] && ! printf '%s' "$out" | grep -q '^not ok'; then
+		failed=$((failed + 1)); failures+=("$base: exited with status $status")
+	fi
+done
+
+if ! command -v bats >/dev/null; then
+	echo "not ok - bats is not installed (apt-get install bats bats-support bats-assert)"
+	failed=$((failed + 1)); failures+=("bats missing")
+else
+	for suite in "$HUSK_SRCDIR"/tests/integration/*.bats; do
+		[ -e "$suite" ] || continue
+		echo "# bats: $(basename "$suite")"
+		count_tap "$(basename "$suite")" < <(cd "$HUSK_BUILDDIR" && bats --tap "$suite" 2>&1)
+	done
+fi
+
+if [ ${#failures[@]} -gt 0 ]; then
+	echo "# failures:"
+	printf '#   %s\n' "${failures[@]}"
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
