@@ -17,49 +17,50 @@
    names; whether the running kernel supports them is found out when they
    are used (EINVAL), not here.  Values are the kernel's uapi numbers. */
 #ifndef CLONE_NEWCGROUP
-# define CLONE_NEWCGROUP 0x02000000
+#define CLONE_NEWCGROUP 0x02000000
 #endif
 #ifndef CLONE_NEWTIME
-# define CLONE_NEWTIME 0x00000080
+#define CLONE_NEWTIME 0x00000080
 #endif
 
 #ifndef CAP_PERFMON
-# define CAP_PERFMON 38
+#define CAP_PERFMON 38
 #endif
 #ifndef CAP_BPF
-# define CAP_BPF 39
+#define CAP_BPF 39
 #endif
 #ifndef CAP_CHECKPOINT_RESTORE
-# define CAP_CHECKPOINT_RESTORE 40
+#define CAP_CHECKPOINT_RESTORE 40
 #endif
 
 #ifndef MS_LAZYTIME
-# define MS_LAZYTIME (1 << 25)
+#define MS_LAZYTIME (1 << 25)
 #endif
 #ifndef MS_NOSYMFOLLOW
-# define MS_NOSYMFOLLOW 256
+#define MS_NOSYMFOLLOW 256
 #endif
 
 #ifndef MOUNT_ATTR_RDONLY
-# define MOUNT_ATTR_RDONLY 0x00000001
-# define MOUNT_ATTR_NOSUID 0x00000002
-# define MOUNT_ATTR_NODEV 0x00000004
-# define MOUNT_ATTR_NOEXEC 0x00000008
-# define MOUNT_ATTR__ATIME 0x00000070
-# define MOUNT_ATTR_RELATIME 0x00000000
-# define MOUNT_ATTR_NOATIME 0x00000010
-# define MOUNT_ATTR_STRICTATIME 0x00000020
-# define MOUNT_ATTR_NODIRATIME 0x00000080
+#define MOUNT_ATTR_RDONLY 0x00000001
+#define MOUNT_ATTR_NOSUID 0x00000002
+#define MOUNT_ATTR_NODEV 0x00000004
+#define MOUNT_ATTR_NOEXEC 0x00000008
+#define MOUNT_ATTR__ATIME 0x00000070
+#define MOUNT_ATTR_RELATIME 0x00000000
+#define MOUNT_ATTR_NOATIME 0x00000010
+#define MOUNT_ATTR_STRICTATIME 0x00000020
+#define MOUNT_ATTR_NODIRATIME 0x00000080
 #endif
 #ifndef MOUNT_ATTR_IDMAP
-# define MOUNT_ATTR_IDMAP 0x00100000
+#define MOUNT_ATTR_IDMAP 0x00100000
 #endif
 #ifndef MOUNT_ATTR_NOSYMFOLLOW
-# define MOUNT_ATTR_NOSYMFOLLOW 0x00200000
+#define MOUNT_ATTR_NOSYMFOLLOW 0x00200000
 #endif
 
 /* Namespaces, in the order namespaces(7) lists them; proc_name is the entry
    under /proc/PID/ns, which differs from the config name for two kinds. */
+/* clang-format off */
 const struct oci_namespace_kind oci_namespace_kinds[] = {
   { "cgroup", CLONE_NEWCGROUP, "cgroup" },
   { "ipc", CLONE_NEWIPC, "ipc" },
@@ -71,6 +72,7 @@ const struct oci_namespace_kind oci_namespace_kinds[] = {
   { "uts", CLONE_NEWUTS, "uts" },
   { NULL, 0, NULL },
 };
+/* clang-format on */
 
 const struct oci_namespace_kind *
 oci_namespace_kind_find (const char *name)
@@ -87,6 +89,7 @@ oci_namespace_kind_find (const char *name)
    capabilities(7) and the spec spell them.  Unlike runc, which passes
    unknown names through and lets them fail later (or not at all), a name
    missing here is a config error. */
+/* clang-format off */
 #define CAP(x) { #x, x }
 const struct oci_capability oci_capabilities[] = {
   CAP (CAP_CHOWN),
@@ -133,6 +136,7 @@ const struct oci_capability oci_capabilities[] = {
   { NULL, 0 },
 };
 #undef CAP
+/* clang-format on */
 
 const struct oci_capability *
 oci_capability_find (const char *name)
@@ -148,6 +152,7 @@ oci_capability_find (const char *name)
 /* The standard signals of signal(7) with the architecture's numbers.  The
    canonical name of a number comes before its aliases (SIGIOT, SIGCLD,
    SIGPOLL), so the first match by value is the name to print. */
+/* clang-format off */
 #define SIG(x) { #x, x }
 const struct oci_signal oci_signals[] = {
   SIG (SIGHUP),
@@ -189,6 +194,7 @@ const struct oci_signal oci_signals[] = {
   { NULL, 0 },
 };
 #undef SIG
+/* clang-format on */
 
 const char *
 oci_signal_name (int value)
@@ -284,6 +290,7 @@ oci_signal_parse (const char *text)
    attr_set:
      attr_set = (attr_set & ~MOUNT_ATTR__ATIME) | opt->attr;
      attr_clr |= MOUNT_ATTR__ATIME;  */
+/* clang-format off */
 #define FLAG_SET(name, f) { name, OCI_MOUNT_FLAG_SET, f, 0 }
 #define FLAG_CLEAR(name, f) { name, OCI_MOUNT_FLAG_CLEAR, f, 0 }
 #define PROPAGATION(name, f) { name, OCI_MOUNT_PROPAGATION, f, 0 }
@@ -371,6 +378,7 @@ const struct oci_mount_option oci_mount_options[] = {
 #undef PROPAGATION
 #undef ATTR_SET
 #undef ATTR_CLEAR
+/* clang-format on */
 
 const struct oci_mount_option *
 oci_mount_option_find (const char *name)
@@ -386,11 +394,11 @@ oci_mount_option_find (const char *name)
 bool
 oci_mount_option_is_atime (const struct oci_mount_option *opt)
 {
-  return opt != NULL && opt->kind == OCI_MOUNT_ATTR_SET
-         && (opt->attr & ~(uint64_t) MOUNT_ATTR__ATIME) == 0;
+  return opt != NULL && opt->kind == OCI_MOUNT_ATTR_SET && (opt->attr & ~(uint64_t)MOUNT_ATTR__ATIME) == 0;
 }
 
 /* setrlimit(2)'s resources. */
+/* clang-format off */
 #define RLIMIT(x) { #x, x }
 const struct oci_rlimit_kind oci_rlimit_kinds[] = {
   RLIMIT (RLIMIT_AS),
@@ -412,6 +420,7 @@ const struct oci_rlimit_kind oci_rlimit_kinds[] = {
   { NULL, 0 },
 };
 #undef RLIMIT
+/* clang-format on */
 
 const struct oci_rlimit_kind *
 oci_rlimit_kind_find (const char *name)
@@ -429,72 +438,76 @@ oci_rlimit_kind_find (const char *name)
    against the schema files. */
 
 const char *const oci_hook_kinds[] = {
-  "prestart", "createRuntime", "createContainer", "startContainer",
-  "poststart", "poststop", NULL,
+  "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop", NULL,
 };
 
 /* The schema allows the four plain forms; runc and crun also take the
    recursive forms, which config writers use, so husk does too. */
 const char *const oci_rootfs_propagations[] = {
-  "private", "shared", "slave", "unbindable",
-  "rprivate", "rshared", "rslave", "runbindable", NULL,
+  "private", "shared", "slave", "unbindable", "rprivate", "rshared", "rslave", "runbindable", NULL,
 };
 
 const char *const oci_seccomp_actions[] = {
-  "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD",
-  "SCMP_ACT_TRAP", "SCMP_ACT_ERRNO", "SCMP_ACT_TRACE", "SCMP_ACT_ALLOW",
-  "SCMP_ACT_LOG", "SCMP_ACT_NOTIFY", NULL,
+  "SCMP_ACT_KILL",  "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_TRAP",   "SCMP_ACT_ERRNO",
+  "SCMP_ACT_TRACE", "SCMP_ACT_ALLOW",        "SCMP_ACT_LOG",         "SCMP_ACT_NOTIFY", NULL,
 };
 
 const char *const oci_seccomp_operators[] = {
-  "SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE", "SCMP_CMP_EQ",
+  "SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE",        "SCMP_CMP_EQ",
   "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ", NULL,
 };
 
 const char *const oci_seccomp_archs[] = {
-  "SCMP_ARCH_X86", "SCMP_ARCH_X86_64", "SCMP_ARCH_X32",
-  "SCMP_ARCH_ARM", "SCMP_ARCH_AARCH64", "SCMP_ARCH_LOONGARCH64",
-  "SCMP_ARCH_M68K", "SCMP_ARCH_MIPS", "SCMP_ARCH_MIPS64",
-  "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL", "SCMP_ARCH_MIPSEL64",
-  "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC", "SCMP_ARCH_PPC64",
-  "SCMP_ARCH_PPC64LE", "SCMP_ARCH_S390", "SCMP_ARCH_S390X",
-  "SCMP_ARCH_SH", "SCMP_ARCH_SHEB", "SCMP_ARCH_PARISC",
-  "SCMP_ARCH_PARISC64", "SCMP_ARCH_RISCV64", NULL,
+  "SCMP_ARCH_X86",         "SCMP_ARCH_X86_64",      "SCMP_ARCH_X32",     "SCMP_ARCH_ARM",
+  "SCMP_ARCH_AARCH64",     "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K",    "SCMP_ARCH_MIPS",
+  "SCMP_ARCH_MIPS64",      "SCMP_ARCH_MIPS64N32",   "SCMP_ARCH_MIPSEL",  "SCMP_ARCH_MIPSEL64",
+  "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",         "SCMP_ARCH_PPC64",   "SCMP_ARCH_PPC64LE",
+  "SCMP_ARCH_S390",        "SCMP_ARCH_S390X",       "SCMP_ARCH_SH",      "SCMP_ARCH_SHEB",
+  "SCMP_ARCH_PARISC",      "SCMP_ARCH_PARISC64",    "SCMP_ARCH_RISCV64", NULL,
 };
 
 const char *const oci_seccomp_flags[] = {
-  "SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
-  "SECCOMP_FILTER_FLAG_SPEC_ALLOW", "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
+  "SECCOMP_FILTER_FLAG_TSYNC",
+  "SECCOMP_FILTER_FLAG_LOG",
+  "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+  "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
   NULL,
 };
 
 const char *const oci_scheduler_policies[] = {
-  "SCHED_OTHER", "SCHED_FIFO", "SCHED_RR", "SCHED_BATCH", "SCHED_ISO",
-  "SCHED_IDLE", "SCHED_DEADLINE", NULL,
+  "SCHED_OTHER", "SCHED_FIFO", "SCHED_RR", "SCHED_BATCH", "SCHED_ISO", "SCHED_IDLE", "SCHED_DEADLINE", NULL,
 };
 
 const char *const oci_scheduler_flags[] = {
-  "SCHED_FLAG_RESET_ON_FORK", "SCHED_FLAG_RECLAIM", "SCHED_FLAG_DL_OVERRUN",
-  "SCHED_FLAG_KEEP_POLICY", "SCHED_FLAG_KEEP_PARAMS",
-  "SCHED_FLAG_UTIL_CLAMP_MIN", "SCHED_FLAG_UTIL_CLAMP_MAX", NULL,
+  "SCHED_FLAG_RESET_ON_FORK",  "SCHED_FLAG_RECLAIM",
+  "SCHED_FLAG_DL_OVERRUN",     "SCHED_FLAG_KEEP_POLICY",
+  "SCHED_FLAG_KEEP_PARAMS",    "SCHED_FLAG_UTIL_CLAMP_MIN",
+  "SCHED_FLAG_UTIL_CLAMP_MAX", NULL,
 };
 
 const char *const oci_ioprio_classes[] = {
-  "IOPRIO_CLASS_RT", "IOPRIO_CLASS_BE", "IOPRIO_CLASS_IDLE", NULL,
+  "IOPRIO_CLASS_RT",
+  "IOPRIO_CLASS_BE",
+  "IOPRIO_CLASS_IDLE",
+  NULL,
 };
 
 const char *const oci_memory_policy_modes[] = {
-  "MPOL_DEFAULT", "MPOL_BIND", "MPOL_INTERLEAVE", "MPOL_WEIGHTED_INTERLEAVE",
-  "MPOL_PREFERRED", "MPOL_PREFERRED_MANY", "MPOL_LOCAL", NULL,
+  "MPOL_DEFAULT",   "MPOL_BIND",           "MPOL_INTERLEAVE", "MPOL_WEIGHTED_INTERLEAVE",
+  "MPOL_PREFERRED", "MPOL_PREFERRED_MANY", "MPOL_LOCAL",      NULL,
 };
 
 const char *const oci_memory_policy_flags[] = {
-  "MPOL_F_NUMA_BALANCING", "MPOL_F_RELATIVE_NODES", "MPOL_F_STATIC_NODES",
+  "MPOL_F_NUMA_BALANCING",
+  "MPOL_F_RELATIVE_NODES",
+  "MPOL_F_STATIC_NODES",
   NULL,
 };
 
 const char *const oci_personality_domains[] = {
-  "LINUX", "LINUX32", NULL,
+  "LINUX",
+  "LINUX32",
+  NULL,
 };
 
 bool
