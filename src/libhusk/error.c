@@ -8,6 +8,8 @@
 
 #include "error.h"
 
+static char *vformat (const char *fmt, va_list ap) __attribute__ ((format (printf, 1, 0)));
+
 static char *
 vformat (const char *fmt, va_list ap)
 {
@@ -52,7 +54,13 @@ husk_error_sys (struct husk_error **err, int errno_, const char *fmt, ...)
   va_start (ap, fmt);
   char *what = vformat (fmt, ap);
   va_end (ap);
-  char *msg = xasprintf ("%s: %s", what, strerror (errno_));
+  /* "what: permission denied": strerror's text, lower-cased at the start
+     to read as the second half of one sentence. */
+  char reason[128];
+  snprintf (reason, sizeof reason, "%s", strerror (errno_));
+  if (reason[0] >= 'A' && reason[0] <= 'Z' && !(reason[1] >= 'A' && reason[1] <= 'Z'))
+    reason[0] = (char) (reason[0] - 'A' + 'a');
+  char *msg = xasprintf ("%s: %s", what, reason);
   free (what);
   return error_new (err, errno_, msg);
 }

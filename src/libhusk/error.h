@@ -3,6 +3,7 @@
 #define HUSK_ERROR_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 struct husk_error
 {

@@ -1,0 +1,142 @@
+/* Unit tests of the command-line layer: container id checks and the
+   table-driven option parser (runc's spellings). */
+#include <config.h>
+
+#include <stdio.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+static int test_no;
+static int failures;
+
+static void
+ok (int cond, const char *name)
+{
+  test_no++;
+  if (!cond)
+    failures++;
+  printf ("%s %d - %s\n", cond ? "ok" : "not ok", test_no, name);
+}
+
+static int
+id_ok (const char *id)
+{
+  struct husk_error *err = NULL;
+  int r = container_id_check (id, &err);
+  husk_error_free (err);
+  return r == 0;
+}
+
+static const struct cmd_option opts[] = {
+  { "bundle", 'b', CMD_ARG_VALUE, "DIR", "bundle" },
+  { "detach", 'd', CMD_ARG_NONE, NULL, "detach" },
+  { "env", 'e', CMD_ARG_LIST, "K=V", "env" },
+  { 0 },
+};
+
+static int
+dummy_run (struct husk_globals *g, struct cmd_args *a, struct husk_error **err)
+{
+  return 0;
+}
+
+static const struct husk_command test_cmd = {
+  .name = "test", .usage = "<id>", .summary = "test", .takes_id = true, .options = opts, .run = dummy_run,
+};
+
+/* Parses a NULL-terminated argument vector; returns cmd_parse's value. */
+static int
+parse (struct cmd_args *a, char **err_msg, const char *first, ...)
+{
+  static char *argv[32];
+  int argc = 0;
+  va_list ap;
+  va_start (ap, first);
+  for (const char *s = first; s && argc < 31; s = va_arg (ap, const char *))
+    argv[argc++] = (char *) s;
+  va_end (ap);
+  argv[argc] = NULL;
+  struct husk_error *err = NULL;
+  int r = cmd_parse (&test_cmd, argc, argv, a, &err);
+  *err_msg = err ? xstrdup (err->msg) : NULL;
+  husk_error_free (err);
+  return r;
+}
+
+int
+main (void)
+{
+  char long_ok[CONTAINER_ID_MAX + 1], long_bad[CONTAINER_ID_MAX + 2];
+  memset (long_ok, 'a', CONTAINER_ID_MAX);
+  long_ok[CONTAINER_ID_MAX] = '\0';
+  memset (long_bad, 'a', CONTAINER_ID_MAX + 1);
+  long_bad[CONTAINER_ID_MAX + 1] = '\0';
+
+  printf ("1..24\n");
+  ok (id_ok ("abc-DEF_1.2+3"), "id: letters, digits and _+-. accepted");
+  ok (id_ok ("a..b"), "id: dots inside accepted");
+  ok (id_ok (long_ok), "id: 1024 bytes accepted");
+  ok (!id_ok (long_bad), "id: 1025 bytes refused");
+  ok (!id_ok (""), "id: empty refused");
+  ok (!id_ok ("."), "id: . refused");
+  ok (!id_ok (".."), "id: .. refused");
+  ok (!id_ok (".hidden"), "id: leading dot refused");
+  ok (!id_ok ("a/b") && !id_ok ("../x") && !id_ok ("/abs"), "id: slashes refused");
+  ok (!id_ok ("a b") && !id_ok ("a\nb") && !id_ok ("a\tb"), "id: whitespace refused");
+  ok (!id_ok ("caf\xc3\xa9") && !id_ok ("a:b") && !id_ok ("a*"), "id: unicode and punctuation refused");
+  ok (!id_ok (NULL), "id: NULL refused");
+
+  struct cmd_args a;
+  char *msg;
+  int r = parse (&a, &msg, "test", "--bundle", "/b", "-d", "-e", "A=1", "--env=B=2", "ctr", NULL);
+  ok (r == 0 && strcmp (cmd_opt (&a, "bundle"), "/b") == 0, "--bundle VALUE");
+  ok (r == 0 && cmd_flag (&a, "detach"), "-d short flag");
+  size_t n = 0;
+  const char *const *env = cmd_opt_list (&a, "env", &n);
+  ok (r == 0 && n == 2 && strcmp (env[0], "A=1") == 0 && strcmp (env[1], "B=2") == 0,
+      "repeatable --env keeps every value");
+  ok (r == 0 && a.argc == 1 && strcmp (a.argv[0], "ctr") == 0, "positional id after options");
+  cmd_args_free (&a);
+  free (msg);
+
+  r = parse (&a, &msg, "test", "-bundle", "/single-dash", "--detach=false", "ctr", NULL);
+  ok (r == 0 && strcmp (cmd_opt (&a, "bundle"), "/single-dash") == 0, "Go-style single-dash long option");
+  ok (r == 0 && !cmd_flag (&a, "detach"), "--detach=false is false");
+  cmd_args_free (&a);
+  free (msg);
+
+  r = parse (&a, &msg, "test", "--detach=maybe", "ctr", NULL);
+  ok (r < 0 && msg && strstr (msg, "invalid boolean value \"maybe\""), "bad boolean refused");
+  cmd_args_free (&a);
+  free (msg);
+
+  r = parse (&a, &msg, "test", "--nope", "ctr", NULL);
+  ok (r < 0 && msg && strstr (msg, "--nope"), "unknown flag named in the error");
+  cmd_args_free (&a);
+  free (msg);
+
+  r = parse (&a, &msg, "test", "--bundle", NULL);
+  ok (r < 0 && msg && strstr (msg, "--bundle"), "missing value refused");
+  cmd_args_free (&a);
+  free (msg);
+
+  r = parse (&a, &msg, "test", "../evil", NULL);
+  ok (r < 0 && msg && strstr (msg, "invalid container id"), "bad id refused by the parser");
+  cmd_args_free (&a);
+  free (msg);
+
+  r = parse (&a, &msg, "test", "--help", NULL);
+  ok (r == 1, "--help reported to the caller");
+  cmd_args_free (&a);
+  free (msg);
+
+  r = parse (&a, &msg, "test", "ctr", "--bundle", "x", NULL);
+  ok (r == 0 && a.argc == 3 && cmd_opt (&a, "bundle") == NULL, "options after the id are arguments, as in runc");
+  cmd_args_free (&a);
+  free (msg);
+
+  return failures ? 1 : 0;
+}
