@@ -150,8 +150,8 @@ struct oci_resources
   OCI_ARRAY (struct oci_device_cgroup) devices;
   struct oci_memory *memory;
   struct oci_cpu *cpu;
-  oci_opt_i64 pids_limit;          /* pids.limit; pids present iff set */
-  bool has_pids;
+  oci_opt_i64 pids_limit;          /* pids.limit (optional since spec 1.3) */
+  bool has_pids;                   /* the pids object is present */
   struct oci_blkio *block_io;
   OCI_ARRAY (struct oci_hugepage_limit) hugepage_limits;
   struct oci_network *network;
@@ -238,7 +238,16 @@ void oci_process_free (struct oci_process *p);
 
 /* linux.resources alone, for `update --resources`. */
 int oci_resources_parse_data (const char *data, size_t len, const char *name, struct oci_resources **out, char **err);
+int oci_resources_parse_file (const char *path, const char *name, struct oci_resources **out, char **err);
 void oci_resources_free (struct oci_resources *r);
+
+/* Every JSON path the config.json parser knows, from its descriptor tables:
+   "linux.resources.memory.limit"; "[]" marks array items ("mounts[].destination"),
+   "{}" map values ("annotations{}", "linux.resources.rdma{}.hcaHandles").
+   type is one of string, boolean, integer, number, object, array; required
+   means the member must be present when its parent is. */
+void oci_config_describe (void (*cb) (const char *path, const char *type, bool required, void *data),
+                          void *data);
 
 /* The state JSON of runtime.md. */
 struct oci_state

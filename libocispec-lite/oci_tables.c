@@ -314,6 +314,8 @@ const struct oci_mount_option oci_mount_options[] = {
   FLAG_SET ("dirsync", MS_DIRSYNC),
   /* Mandatory locking is gone since Linux 5.15; the kernel ignores the
      flag with a warning, which is how the spec's MAY is honoured. */
+  FLAG_SET ("acl", MS_POSIXACL),
+  FLAG_CLEAR ("noacl", MS_POSIXACL),
   FLAG_SET ("mand", MS_MANDLOCK),
   FLAG_CLEAR ("nomand", MS_MANDLOCK),
   FLAG_SET ("noatime", MS_NOATIME),

@@ -5,9 +5,24 @@ src_libhusk_libhusk_a_SOURCES = \
 	src/libhusk/container_id.c src/libhusk/container_id.h \
 	src/libhusk/error.c src/libhusk/error.h \
 	src/libhusk/log.c src/libhusk/log.h \
+	src/libhusk/container.c src/libhusk/container.h \
+	src/libhusk/init.c src/libhusk/init.h \
+	src/libhusk/process.c src/libhusk/process.h \
+	src/libhusk/state.c src/libhusk/state.h \
+	src/libhusk/sync.c src/libhusk/sync.h \
 	src/libhusk/mounts.c src/libhusk/mounts.h \
+	src/libhusk/devices.c src/libhusk/devices.h \
+	src/libhusk/sysctl.c src/libhusk/sysctl.h \
 	src/libhusk/namespaces.c src/libhusk/namespaces.h \
-	src/libhusk/terminal.c src/libhusk/terminal.h
+	src/libhusk/terminal.c src/libhusk/terminal.h \
+	src/libhusk/cgroup/cgroup.c src/libhusk/cgroup/cgroup.h \
+	src/libhusk/cgroup/record.c \
+	src/libhusk/cgroup/resources.c \
+	src/libhusk/cgroup/devices.c src/libhusk/cgroup/devices-bpf.c \
+	src/libhusk/cgroup/stats.c \
+	src/libhusk/cgroup/v1.c src/libhusk/cgroup/v2.c \
+	src/libhusk/cgroup/manage.c src/libhusk/cgroup/manage.h \
+	src/libhusk/cgroup/mount.c
 
 bin_PROGRAMS += husk
 husk_SOURCES = \
@@ -15,7 +30,7 @@ husk_SOURCES = \
 	src/cmd/cmd.h \
 	src/cmd/cmd.c \
 	src/cmd/commands.c \
-	src/cmd/create.c \
+	src/cmd/create.c src/cmd/create.h \
 	src/cmd/start.c \
 	src/cmd/run.c \
 	src/cmd/state.c \

@@ -1,6 +1,7 @@
 # `make check` builds the unit tests, then tests/run-tests.sh runs them and
 # every bats suite and prints the totals as its last line.
 include tests/unit/local.mk
+include tests/integration/local.mk
 
 check-local: $(check_PROGRAMS) husk
 	HUSK="$(abs_top_builddir)/husk" HUSK_BUILDDIR="$(abs_top_builddir)" \

@@ -1,7 +1,12 @@
 /* husk create: create a container; its process waits for `husk start`. */
 #include <config.h>
 
-#include "cmd.h"
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "create.h"
 
 static const struct cmd_option create_options[] = {
   { "bundle", 'b', CMD_ARG_VALUE, "DIR", "path to the bundle directory (default: the current directory)" },
@@ -13,11 +18,48 @@ static const struct cmd_option create_options[] = {
   { 0 },
 };
 
+int
+cmd_create_opts (struct husk_globals *g, struct cmd_args *a, struct container_create_opts *o,
+                 struct husk_error **err)
+{
+  memset (o, 0, sizeof *o);
+  o->root = g->root;
+  o->id = a->argv[0];
+  o->bundle = cmd_opt (a, "bundle");
+  o->pid_file = cmd_opt (a, "pid-file");
+  o->console_socket = cmd_opt (a, "console-socket");
+  o->no_pivot = cmd_flag (a, "no-pivot");
+  o->no_new_keyring = cmd_flag (a, "no-new-keyring");
+  const char *fds = cmd_opt (a, "preserve-fds");
+  if (fds)
+    {
+      char *end;
+      errno = 0;
+      long n = strtol (fds, &end, 10);
+      if (errno || *end || end == fds || n < 0 || n > INT_MAX - 3)
+        return husk_error_set (err, "--preserve-fds: invalid number \"%s\"", fds);
+      o->preserve_fds = (int) n;
+    }
+  return 0;
+}
+
+static int
+cmd_create_run (struct husk_globals *g, struct cmd_args *a, struct husk_error **err)
+{
+  struct container_create_opts o;
+  int pid, pty;
+  if (cmd_expect_args (a->cmd, a, 1, 1, err) < 0 || cmd_create_opts (g, a, &o, err) < 0)
+    return -1;
+  if (container_create (&o, &pid, &pty, err) < 0)
+    return -1;
+  return 0;
+}
+
 const struct husk_command cmd_create = {
   .name = "create",
   .usage = "[options] <container-id>",
   .summary = "create a container; its process waits for `husk start`",
   .takes_id = true,
   .options = create_options,
-  .run = cmd_refuse_unimplemented,
+  .run = cmd_create_run,
 };

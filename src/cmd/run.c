@@ -1,7 +1,7 @@
 /* husk run: create and start a container, and wait for it unless --detach. */
 #include <config.h>
 
-#include "cmd.h"
+#include "create.h"
 
 static const struct cmd_option run_options[] = {
   { "bundle", 'b', CMD_ARG_VALUE, "DIR", "path to the bundle directory (default: the current directory)" },
@@ -16,11 +16,25 @@ static const struct cmd_option run_options[] = {
   { 0 },
 };
 
+/* Exits with the container's status: husk's own failures are exit 1 (from
+   main), as with runc. */
+static int
+cmd_run_run (struct husk_globals *g, struct cmd_args *a, struct husk_error **err)
+{
+  struct container_create_opts o;
+  int status = 0;
+  if (cmd_expect_args (a->cmd, a, 1, 1, err) < 0 || cmd_create_opts (g, a, &o, err) < 0
+      || container_run (&o, cmd_flag (a, "detach"), cmd_flag (a, "keep"), cmd_flag (a, "no-subreaper"),
+                        &status, err) < 0)
+    return -1;
+  return status;
+}
+
 const struct husk_command cmd_run = {
   .name = "run",
   .usage = "[options] <container-id>",
   .summary = "create and start a container, and wait for it unless --detach",
   .takes_id = true,
   .options = run_options,
-  .run = cmd_refuse_unimplemented,
+  .run = cmd_run_run,
 };

@@ -91,7 +91,27 @@ write_log_line (enum log_level level, const char *msg)
       yajl_gen_free (g);
     }
   else
-    dprintf (log_fd, "time=\"%s\" level=%s msg=\"%s\"\n", when, level_names[level], msg);
+    {
+      /* logrus's text format: msg quoted, with \" \\ and control
+         characters escaped, so one entry stays one line. */
+      FILE *f = fdopen (dup (log_fd), "a");
+      if (f == NULL)
+        return;
+      fprintf (f, "time=\"%s\" level=%s msg=\"", when, level_names[level]);
+      for (const unsigned char *p = (const unsigned char *) msg; *p; p++)
+        {
+          if (*p == '"' || *p == '\\')
+            fprintf (f, "\\%c", *p);
+          else if (*p == '\n')
+            fputs ("\\n", f);
+          else if (*p < 0x20 || *p == 0x7f)
+            fprintf (f, "\\x%02x", *p);
+          else
+            fputc (*p, f);
+        }
+      fputs ("\"\n", f);
+      fclose (f);
+    }
 }
 
 void

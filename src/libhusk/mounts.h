@@ -1,34 +1,89 @@
-/* The container's filesystem: the mount table, propagation, pivot_root. */
+/* The container's filesystem: the mount table, propagation, pivot_root,
+   masked and read-only paths. */
 #ifndef HUSK_MOUNTS_H
 #define HUSK_MOUNTS_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "error.h"
 #include "oci_config.h"
 
 /* Runs in the container init, after clone, inside the init's new mount
-   namespace, before the process is exec'd.  In order:
-     1. the whole tree is made rprivate, so nothing done here propagates back
-        to the host (linux.rootfsPropagation other than "private"/"rprivate"
-        is refused: not supported yet);
-     2. rootfs_abs is bind-mounted onto itself, so it is a mount point;
-     3. mounts[] are applied in order, every destination resolved inside the
-        rootfs (symlinks in the rootfs cannot send a mount outside it);
-        missing destinations are created (a file for a bind of a file, a
-        directory otherwise);
-     4. pivot_root into the rootfs (no_pivot: MS_MOVE + chroot, for roots on
+   namespace (namespaces_clone_flags insists on one), before the process is
+   exec'd.  Everything issue "filesystem" asks for happens in here, in order:
+     1. checks that need no kernel: linux.mountLabel (refused without
+        SELinux), linux.rootfsPropagation's value, linux.sysctl's keys
+        against linux.namespaces (sysctl_check);
+     2. the host's tree, as this namespace sees it, is made rprivate (or
+        rslave / left shared, per linux.rootfsPropagation), so that nothing
+        done here propagates back to the host unless "shared" asked for it;
+     3. rootfs_abs is bind-mounted onto itself, so it is a mount point (its
+        parent mount made private first, so that the bind and everything
+        under it stay out of the host's peer groups);
+     4. a tmpfs on /dev when mounts[] has no /dev;
+     5. mounts[] in order, every destination resolved inside the rootfs
+        (openat2 RESOLVE_IN_ROOT: symlinks in the rootfs cannot send a mount
+        outside it), missing ones created (an empty file for a bind of a
+        non-directory, a directory otherwise).  Any filesystem type, with
+        its options as data; proc and sysfs only on a real directory and
+        checked to be procfs/sysfs afterwards; bind/rbind; flags, recursive
+        attributes (mount_setattr AT_RECURSIVE), propagation (applied after
+        the mount is attached), idmap/ridmap with the entry's
+        uidMappings/gidMappings, remount, tmpcopyup;
+     6. /dev populated when it is husk's tmpfs or a configured tmpfs
+        (devices.c): /dev/pts, /dev/shm, the default devices, symlinks;
+        linux.devices always; an empty /dev/console when process.terminal;
+     7. pivot_root into the rootfs (no_pivot: MS_MOVE + chroot, for roots on
         ramfs where pivot_root fails); afterwards the cwd is "/";
-     5. root.readonly: / is remounted read-only.
-   rootfs_abs: the absolute, already-resolved root.path.  bundle_abs: the
-   absolute bundle directory; relative bind-mount sources are taken relative
-   to it, as runc does.  Every message names the entry:
+     8. linux.sysctl written under the container's /proc/sys;
+     9. linux.maskedPaths, then linux.readonlyPaths;
+    10. linux.rootfsPropagation applied to the new "/";
+    11. root.readonly: / is made read-only (its other flags kept).
+   rootfs_abs: the absolute, already-resolved root.path (trusted: the
+   bundle's owner chose it).  bundle_abs: the absolute bundle directory;
+   relative bind-mount sources are taken relative to it, as runc does.
+   Every message names the entry:
      config.json: mounts[0]: mount proc on "/proc": permission denied
-   Refused (not supported yet): type "cgroup", propagation options,
-   recursive attributes (rro, ...), idmap/ridmap, tmpcopyup, relative
-   destinations. */
+   Refused: relative destinations or "/" (husk is stricter than runc),
+   "cgroup"/"cgroup2" (the cgroups issue), filesystem data and superblock
+   flags (sync, dirsync, mand, lazytime, iversion) on bind mounts (a bind
+   has no superblock of its own; changing the source's would change the
+   host), idmap without uidMappings and gidMappings. */
 int mounts_setup_rootfs (const struct oci_config *c, const char *rootfs_abs, const char *bundle_abs,
                          bool no_pivot, struct husk_error **err);
+
+/* Helpers shared with devices.c and sysctl.c. */
+
+/* openat2 with O_CLOEXEC added; -1 with errno on failure. */
+int mounts_openat2 (int at, const char *path, int oflags, uint64_t resolve);
+
+/* Every lookup inside the rootfs: ".." and absolute symlinks stop at the
+   rootfs, and /proc magic links (which jump anywhere) are refused. */
+#define MOUNTS_RESOLVE (RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS)
+
+/* "/a//b/./c/../d" -> "a/b/d"; "" for the root itself.  Lexical, as runc's
+   filepath.Clean: ".." cannot climb above the root.  malloc'd. */
+char *mounts_clean_path (const char *path);
+
+/* What mounts_open_create makes when the last component is missing. */
+enum mounts_create
+{
+  MOUNTS_CREATE_NONE, /* nothing: ENOENT is an error */
+  MOUNTS_CREATE_DIR,
+  MOUNTS_CREATE_FILE, /* an empty regular file, mode 0644 */
+};
+
+/* Open `clean` (a mounts_clean_path result) inside the rootfs as an O_PATH
+   descriptor, creating missing parent directories (0755) and, per
+   `create`, the last component.  Each prefix is resolved from rootfd with
+   MOUNTS_RESOLVE | extra_resolve, so symlinks are followed only within
+   the rootfs; a missing component is made in the directory its parent
+   resolved to; a symlink to a missing target is an error (its target is
+   not created).  `label` prefixes messages ("config.json: mounts[2]").
+   Returns the fd, or -1 with *err set. */
+int mounts_open_create (int rootfd, const char *clean, enum mounts_create create, uint64_t extra_resolve,
+                        const char *label, struct husk_error **err);
 
 #endif

@@ -32,14 +32,15 @@ namespaces_clone_flags (const struct oci_config *c, int *flags, struct husk_erro
                                  kind->name);
         seen |= kind->clone_flag;
         if (ns->path != NULL)
-          return husk_error_set (err,
-                                 "config.json: linux.namespaces[%zu].path: joining an existing namespace is not "
-                                 "supported yet",
-                                 i);
+          return husk_error_set (
+              err,
+              "config.json: linux.namespaces[%zu].path: joining an existing namespace is not "
+              "supported yet",
+              i);
         for (const char *const *u = namespaces_unsupported; *u; u++)
           if (strcmp (*u, kind->name) == 0)
-            return husk_error_set (err, "config.json: linux.namespaces[%zu]: %s namespace is not supported yet", i,
-                                   kind->name);
+            return husk_error_set (
+                err, "config.json: linux.namespaces[%zu]: %s namespace is not supported yet", i, kind->name);
         if (kind->clone_flag == CLONE_NEWNS)
           has_mount = true;
         *flags |= kind->clone_flag;

@@ -8,18 +8,31 @@
 #include "error.h"
 #include "oci_config.h"
 
-/* A new pty pair from /dev/ptmx; both ends O_CLOEXEC, the slave opened
-   O_NOCTTY (terminal_make_controlling makes it the controlling tty). */
+/* A new pty pair, both ends O_CLOEXEC and O_NOCTTY.  The master comes from
+   /dev/pts/ptmx, else /dev/ptmx, of the current root: called in the
+   container init after pivot_root, the pty belongs to the container's own
+   devpts instance (as runc and crun do it), so the slave's name is right
+   inside the container.  The slave is opened through the master
+   (TIOCGPTPEER), never by a path a hostile /dev/pts could redirect. */
 int terminal_new_pty (int *master, int *slave, struct husk_error **err);
 
-/* Connect to the AF_UNIX stream socket at socket_path (--console-socket)
-   and send fd with SCM_RIGHTS; the payload is the pty's name
-   ("/dev/pts/N"), as runc sends it.  The connection is closed after. */
+/* --console-socket: connect to the AF_UNIX stream socket at socket_path
+   and send fd with SCM_RIGHTS; the payload is "/dev/ptmx", the name of the
+   master that runc sends (receivers use only the fd).  The connection is
+   closed after.  Paths longer than sun_path are reached through the
+   directory's /proc/self/fd entry.  The socket is a host path: after
+   pivot_root the init cannot reach it, so either the parent calls this
+   with the master it received from the init, or the parent connects
+   before clone (terminal_connect) and the init sends on the inherited
+   descriptor (terminal_send_fd_socket). */
 int terminal_send_fd (const char *socket_path, int fd, struct husk_error **err);
+int terminal_connect (const char *socket_path, struct husk_error **err); /* O_CLOEXEC socket fd, or -1 */
+int terminal_send_fd_socket (int sock, int fd, struct husk_error **err);
 
 /* In the container init: a new session, slave as its controlling terminal,
-   the window size from size when size->set, and slave dup2'd onto 0, 1
-   and 2.  The slave fd itself is closed when it is not one of 0..2. */
+   process.consoleSize as its window size when size->set (refused when a
+   dimension exceeds 65535), and slave on 0, 1 and 2 without O_CLOEXEC.
+   The slave fd itself is closed when it is not one of 0..2. */
 int terminal_make_controlling (int slave, const struct oci_console_size *size, struct husk_error **err);
 
 /* Raw mode on fd (cfmakeraw), the previous settings saved into *saved. */

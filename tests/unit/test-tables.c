@@ -289,6 +289,8 @@ test_mount_options (void)
     { "iversion", SET, MS_I_VERSION, 0, false },
     { "lazytime", SET, MS_LAZYTIME, 0, false },
     { "loud", CLR, MS_SILENT, 0, false },
+    { "acl", SET, MS_POSIXACL, 0, false },
+    { "noacl", CLR, MS_POSIXACL, 0, false },
     { "mand", SET, MS_MANDLOCK, 0, false },
     { "noatime", SET, MS_NOATIME, 0, false },
     { "nodev", SET, MS_NODEV, 0, false },

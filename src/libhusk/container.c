@@ -1,0 +1,904 @@
+/* The container lifecycle state machine: create, start, run, state, kill,
+   delete, list. */
+#include <config.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+#include <linux/sched.h>
+
+#include "cgroup/manage.h"
+#include "cleanup.h"
+#include "container.h"
+#include "container_id.h"
+#include "init.h"
+#include "log.h"
+#include "namespaces.h"
+#include "process.h"
+#include "state.h"
+#include "sync.h"
+#include "terminal.h"
+
+static void
+config_freep (struct oci_config **c)
+{
+  oci_config_free (*c);
+}
+#define _cleanup_config_ __attribute__ ((cleanup (config_freep)))
+
+static void
+state_freep (struct husk_state **s)
+{
+  state_free (*s);
+}
+#define _cleanup_state_ __attribute__ ((cleanup (state_freep)))
+
+static void
+strv_freep (char ***v)
+{
+  process_strv_free (*v);
+}
+#define _cleanup_strv_ __attribute__ ((cleanup (strv_freep)))
+
+static size_t
+hooks_count (const struct oci_hooks *h)
+{
+  if (h == NULL)
+    return 0;
+  return h->prestart.n + h->create_runtime.n + h->create_container.n + h->start_container.n
+         + h->poststart.n + h->poststop.n;
+}
+
+int
+container_check_supported (const struct oci_config *c, struct husk_error **err)
+{
+  const struct oci_process *p = c->process;
+  const struct oci_linux *l = c->linux_;
+  /* One row per config member husk does not apply yet: its JSON path and
+     whether this config uses it.  The issue that implements a member
+     deletes its row.  (mounts[], linux.namespaces and
+     linux.rootfsPropagation are checked entry by entry by mounts.c and
+     namespaces.c.) */
+  const struct
+  {
+    const char *path;
+    bool used;
+  } rows[] = {
+    { "hooks", hooks_count (c->hooks) > 0 },
+    { "process.commandLine", p && p->command_line },
+    { "process.user.uid", p && p->user.uid != 0 },
+    { "process.user.gid", p && p->user.gid != 0 },
+    { "process.user.umask", p && p->user.umask.set },
+    { "process.user.additionalGids", p && p->user.additional_gids.n > 0 },
+    { "process.user.username", p && p->user.username },
+    { "process.capabilities", p && p->capabilities },
+    { "process.rlimits", p && p->rlimits.n > 0 },
+    { "process.apparmorProfile", p && p->apparmor_profile },
+    { "process.oomScoreAdj", p && p->oom_score_adj.set },
+    { "process.selinuxLabel", p && p->selinux_label },
+    { "process.scheduler", p && p->scheduler },
+    { "process.ioPriority", p && p->io_priority },
+    { "process.execCPUAffinity", p && p->exec_cpu_affinity },
+    { "linux.uidMappings", l && l->uid_mappings.n > 0 },
+    { "linux.gidMappings", l && l->gid_mappings.n > 0 },
+    { "linux.timeOffsets", l && l->time_offsets },
+    { "linux.devices", l && l->devices.n > 0 },
+    { "linux.intelRdt", l && l->intel_rdt },
+    { "linux.sysctl", l && l->sysctl.n > 0 },
+    { "linux.seccomp", l && l->seccomp },
+    { "linux.maskedPaths", l && l->masked_paths.n > 0 },
+    { "linux.readonlyPaths", l && l->readonly_paths.n > 0 },
+    { "linux.mountLabel", l && l->mount_label },
+    { "linux.personality", l && l->personality },
+    { "linux.memoryPolicy", l && l->memory_policy },
+    { "linux.netDevices", l && l->net_devices.n > 0 },
+  };
+  for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
+    if (rows[i].used)
+      return husk_error_set (err, "config.json: %s: not supported yet", rows[i].path);
+  return 0;
+}
+
+/* Checks that need more than one member, or the command line. */
+static int
+check_config (const struct oci_config *c, const struct container_create_opts *o, int clone_flags,
+              struct husk_error **err)
+{
+  if (c->process == NULL)
+    return husk_error_set (err, "config.json: process: required to create a container");
+  if (c->process->args.n == 0)
+    return husk_error_set (err, "config.json: process.args: must not be empty");
+  if (c->process->cwd == NULL || c->process->cwd[0] != '/')
+    return husk_error_set (err, "config.json: process.cwd \"%s\": must be an absolute path",
+                           c->process->cwd ? c->process->cwd : "");
+  if (c->root == NULL || c->root->path == NULL)
+    return husk_error_set (err, "config.json: root.path: required");
+  if ((c->hostname || c->domainname) && !(clone_flags & CLONE_NEWUTS))
+    return husk_error_set (err, "config.json: %s: needs a new uts namespace in linux.namespaces",
+                           c->hostname ? "hostname" : "domainname");
+  if (c->process->terminal && !o->foreground && o->console_socket == NULL)
+    return husk_error_set (err, "config.json: process.terminal is true: --console-socket is required");
+  if (!c->process->terminal && o->console_socket)
+    return husk_error_set (err, "--console-socket: process.terminal is false: no terminal to send");
+  if (o->preserve_fds < 0)
+    return husk_error_set (err, "--preserve-fds: must not be negative");
+  return 0;
+}
+
+static int
+resolve_dir (const char *path, const char *what, char **out, struct husk_error **err)
+{
+  char ebuf[128];
+  char *abs = realpath (path, NULL);
+  if (abs == NULL)
+    return husk_error_set (err, "%s \"%s\": %s", what, path, process_strerror (errno, ebuf, sizeof ebuf));
+  struct stat st;
+  if (stat (abs, &st) < 0 || !S_ISDIR (st.st_mode))
+    {
+      free (abs);
+      return husk_error_set (err, "%s \"%s\": not a directory", what, path);
+    }
+  *out = abs;
+  return 0;
+}
+
+static void
+map_copy (oci_map *dst, const oci_map *src)
+{
+  dst->keys = xcalloc (src->n + 1, sizeof (char *));
+  dst->values = xcalloc (src->n + 1, sizeof (char *));
+  for (size_t i = 0; i < src->n; i++)
+    {
+      dst->keys[i] = xstrdup (src->keys[i]);
+      dst->values[i] = xstrdup (src->values[i]);
+    }
+  dst->n = src->n;
+}
+
+/* --pid-file: written to a temp file beside it, then renamed, so a reader
+   never sees a partial pid. */
+static int
+write_pid_file (const char *path, int pid, struct husk_error **err)
+{
+  _cleanup_free_ char *tmp = xasprintf ("%s.husk-tmp", path);
+  _cleanup_close_ int fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+  if (fd < 0)
+    return husk_error_sys (err, errno, "--pid-file \"%s\"", path);
+  char buf[32];
+  int len = snprintf (buf, sizeof buf, "%d", pid);
+  if (write (fd, buf, (size_t) len) != len || rename (tmp, path) < 0)
+    {
+      int e = errno;
+      unlink (tmp);
+      return husk_error_sys (err, e, "--pid-file \"%s\"", path);
+    }
+  return 0;
+}
+
+static int
+wait_child (int pid, int *status)
+{
+  int ret;
+  do
+    ret = waitpid (pid, status, 0);
+  while (ret < 0 && errno == EINTR);
+  return ret;
+}
+
+static int
+clone_init (int clone_flags, int cgroup_fd, int *pid, struct husk_error **err)
+{
+  struct clone_args args = {
+    .flags = (uint64_t) (unsigned) clone_flags,
+    .exit_signal = SIGCHLD,
+  };
+  /* Born in its unified cgroup (CLONE_INTO_CGROUP, Linux 5.7); the parent
+     still joins it to every hierarchy before RECORDED, which on a kernel
+     without the flag is what puts it there. */
+  if (cgroup_fd >= 0)
+    {
+      args.flags |= CLONE_INTO_CGROUP;
+      args.cgroup = (uint64_t) cgroup_fd;
+    }
+  long ret = syscall (SYS_clone3, &args, sizeof args);
+  if (ret < 0 && cgroup_fd >= 0 && (errno == EINVAL || errno == E2BIG))
+    {
+      args.flags &= ~(uint64_t) CLONE_INTO_CGROUP;
+      args.cgroup = 0;
+      ret = syscall (SYS_clone3, &args, sizeof args);
+    }
+  if (ret < 0)
+    return husk_error_sys (err, errno, "clone3 the container init");
+  *pid = (int) ret;
+  return 0;
+}
+
+/* What create makes, so that one function can undo it. */
+struct creation
+{
+  int rootfd;
+  int dirfd;                       /* the state dir, locked */
+  int pid;                         /* the init, our child; 0 before clone */
+  int console;                     /* connected --console-socket, or -1 */
+  const char *id;
+  const char *pid_file;            /* set once written */
+};
+
+static void
+creation_undo (struct creation *cr)
+{
+  if (cr->pid > 0)
+    {
+      kill (cr->pid, SIGKILL);
+      wait_child (cr->pid, NULL);
+    }
+  if (cr->dirfd >= 0)
+    {
+      struct husk_error *ignored = NULL;
+      cgroup_container_remove (cr->dirfd, &ignored);
+      husk_error_free (ignored);
+      ignored = NULL;
+      state_remove (cr->rootfd, cr->id, cr->dirfd, &ignored);
+      husk_error_free (ignored);
+    }
+  if (cr->pid_file)
+    unlink (cr->pid_file);
+}
+
+/* Reads the init's messages until READY.  The pty master is sent on to
+   the console socket, or, for husk run in the foreground without one,
+   kept. */
+static int
+wait_for_ready (const struct container_create_opts *o, int sync_fd, int pid, int console, int *pty,
+                struct husk_error **err)
+{
+  for (;;)
+    {
+      enum sync_kind kind = 0;
+      _cleanup_free_ char *text = NULL;
+      _cleanup_close_ int fd = -1;
+      int ret = sync_recv (sync_fd, &kind, &text, &fd, err);
+      if (ret < 0)
+        return ret;
+      if (ret == 1)
+        {
+          int status = 0;
+          if (wait_child (pid, &status) > 0 && WIFSIGNALED (status))
+            return husk_error_set (err, "container init was killed by signal %d during setup",
+                                   WTERMSIG (status));
+          return husk_error_set (err, "container init exited during setup");
+        }
+      switch (kind)
+        {
+        case SYNC_READY:
+          return 0;
+        case SYNC_ERROR:
+          return husk_error_set (err, "%s", text ? text : "container init failed");
+        case SYNC_PTY:
+          if (fd < 0)
+            return husk_error_set (err, "sync: PTY message without a file descriptor");
+          if (console < 0)
+            *pty = steal_fd (&fd);
+          else if (terminal_send_fd_socket (console, fd, err) < 0)
+            return husk_error_wrap (err, "--console-socket \"%s\"", o->console_socket);
+          break;
+        default:
+          return husk_error_set (err, "sync: unexpected %s from the container init",
+                                 sync_kind_name (kind));
+        }
+    }
+}
+
+/* The part of create after the config is checked: state dir, clone, wait. */
+static int
+create_container (const struct container_create_opts *o, const struct oci_config *c,
+                  struct init_args *ia, struct husk_state *st, struct creation *cr, int *pty,
+                  struct husk_error **err)
+{
+  if (state_create_dir (cr->rootfd, st, &cr->dirfd, err) < 0)
+    return -1;
+  if (mkfifoat (cr->dirfd, "exec.fifo", 0600) < 0)
+    return husk_error_sys (err, errno, "create exec.fifo");
+  /* The cgroups (recorded in the state dir first) exist and are limited
+     before the init does; it is moved in before it runs any container
+     code, so the limits cover the setup too. */
+  struct cgroup *cg = NULL;
+  int cg_ret = cgroup_container_setup (cr->dirfd, c, o->id, &cg, err);
+  if (cg_ret < 0)
+    {
+      cgroup_free (cg);
+      return -1;
+    }
+  /* The init gets its own open file of the state dir: the locked one is
+     closed in the child, or the init would hold the lock until exec. */
+  _cleanup_close_ int state_fd = openat (cr->dirfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (state_fd < 0)
+    return husk_error_sys (err, errno, "open state dir");
+  int sp[2];
+  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
+    return husk_error_sys (err, errno, "socketpair");
+  _cleanup_close_ int parent_end = sp[0];
+  _cleanup_close_ int child_end = sp[1];
+
+  int pid = -1;
+  /* A new cgroup namespace is entered by the init itself once it is in
+     its cgroup (init.c): cloned into one here, its root would be husk's
+     cgroup. */
+  _cleanup_close_ int cg_fd = cgroup_clone_fd (cg);
+  if (clone_init (ia->clone_flags & ~CLONE_NEWCGROUP, cg_fd, &pid, err) < 0)
+    {
+      cgroup_free (cg);
+      return -1;
+    }
+  if (pid == 0)
+    {
+      close (cr->dirfd);
+      close (cr->rootfd);
+      if (cr->console >= 0)
+        close (cr->console);
+      close (parent_end);
+      ia->sync_fd = child_end;
+      ia->state_fd = state_fd;
+      init_run (ia);
+    }
+  cr->pid = pid;
+  close (steal_fd (&child_end));
+  close (steal_fd (&state_fd));
+  cg_ret = cgroup_join (cg, pid, err);
+  cgroup_free (cg);
+  if (cg_ret < 0)
+    return -1;
+
+  char proc_state;
+  if (state_proc_stat (pid, &st->start_time, &proc_state) < 0)
+    return husk_error_sys (err, errno, "read /proc/%d/stat", pid);
+  st->pid = pid;
+  if (state_write (cr->dirfd, st, err) < 0
+      || sync_send (parent_end, SYNC_RECORDED, NULL, -1, err) < 0
+      || wait_for_ready (o, parent_end, pid, cr->console, pty, err) < 0)
+    return -1;
+  free (st->status);
+  st->status = xstrdup ("created");
+  if (state_write (cr->dirfd, st, err) < 0)
+    return -1;
+  if (o->pid_file && write_pid_file (o->pid_file, pid, err) < 0)
+    return -1;
+  cr->pid_file = o->pid_file;
+  return 0;
+}
+
+/* create, returning with the state dir still locked (run starts the
+   container before anyone else may touch it). */
+static int
+create_holding_lock (const struct container_create_opts *o, int *rootfd_out, int *dirfd_out,
+                         int *pid, int *pty, struct husk_error **err)
+{
+  _cleanup_free_ char *bundle = NULL;
+  _cleanup_free_ char *rootfs = NULL;
+  _cleanup_config_ struct oci_config *c = NULL;
+  *pty = -1;
+  if (resolve_dir (o->bundle ? o->bundle : ".", "bundle", &bundle, err) < 0)
+    return -1;
+
+  _cleanup_free_ char *config_path = xasprintf ("%s/config.json", bundle);
+  char *perr = NULL;
+  if (oci_config_parse_file (config_path, "config.json", &c, &perr) < 0)
+    {
+      husk_error_set (err, "%s", perr ? perr : "config.json: cannot parse");
+      free (perr);
+      return -1;
+    }
+  int clone_flags = 0;
+  if (container_check_supported (c, err) < 0 || namespaces_clone_flags (c, &clone_flags, err) < 0
+      || check_config (c, o, clone_flags, err) < 0)
+    return -1;
+  _cleanup_free_ char *root_path
+      = c->root->path[0] == '/' ? xstrdup (c->root->path) : xasprintf ("%s/%s", bundle, c->root->path);
+  if (resolve_dir (root_path, "config.json: root.path", &rootfs, err) < 0)
+    return -1;
+
+  int listen_fds = process_listen_fds ();
+  _cleanup_strv_ char **argv = process_strv (&c->process->args);
+  _cleanup_strv_ char **env = process_env (&c->process->env, listen_fds);
+  struct init_args ia = {
+    .config = c,
+    .rootfs = rootfs,
+    .bundle = bundle,
+    .id = o->id,
+    .no_pivot = o->no_pivot,
+    .no_new_keyring = o->no_new_keyring,
+    .clone_flags = clone_flags,
+    .keep_fds = listen_fds + o->preserve_fds,
+    .argv = argv,
+    .env = env,
+  };
+
+  _cleanup_state_ struct husk_state *st = xcalloc (1, sizeof *st);
+  st->oci_version = xstrdup (c->oci_version);
+  st->id = xstrdup (o->id);
+  st->status = xstrdup ("creating");
+  st->bundle = xstrdup (bundle);
+  st->rootfs = xstrdup (rootfs);
+  st->created = state_timestamp_now ();
+  st->owner = geteuid ();
+  map_copy (&st->annotations, &c->annotations);
+
+  struct creation cr = { .rootfd = -1, .dirfd = -1, .console = -1, .id = o->id };
+  if (state_root_open (o->root, true, &cr.rootfd, err) < 0)
+    return -1;
+  /* Connected before anything is made: a socket nobody listens on fails
+     create at once. */
+  if (o->console_socket && (cr.console = terminal_connect (o->console_socket, err)) < 0)
+    {
+      close (cr.rootfd);
+      return -1;
+    }
+  int ret = create_container (o, c, &ia, st, &cr, pty, err);
+  if (cr.console >= 0)
+    close (cr.console);
+  if (ret < 0)
+    {
+      if (*pty >= 0)
+        close (*pty);
+      *pty = -1;
+      creation_undo (&cr);
+      if (cr.dirfd >= 0)
+        close (cr.dirfd);
+      close (cr.rootfd);
+      return -1;
+    }
+  *pid = cr.pid;
+  *rootfd_out = cr.rootfd;
+  *dirfd_out = cr.dirfd;
+  return 0;
+}
+
+int
+container_create (const struct container_create_opts *o, int *pid, int *pty,
+                  struct husk_error **err)
+{
+  int rootfd = -1, dirfd = -1;
+  if (create_holding_lock (o, &rootfd, &dirfd, pid, pty, err) < 0)
+    return -1;
+  close (dirfd);
+  close (rootfd);
+  return 0;
+}
+
+/* ---- start ---- */
+
+static int
+not_created_error (enum state_status s, const char *verb, struct husk_error **err)
+{
+  return husk_error_set (err, "cannot %s a container that is %s", verb, state_status_name (s));
+}
+
+/* Lets the init go: opening exec.fifo for reading unblocks its open for
+   writing; it writes one byte and execs (exec.fifo is close-on-exec, so we
+   then read EOF), or writes after the byte why execve failed, and exits.
+   The pidfd catches an init that dies before it opens the fifo, which
+   would otherwise leave us waiting for a writer forever. */
+static int
+release_init (int dirfd, int pidfd, struct husk_error **err)
+{
+  _cleanup_close_ int fifo
+      = openat (dirfd, "exec.fifo", O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
+  if (fifo < 0)
+    return husk_error_sys (err, errno, "open exec.fifo");
+  char msg[SYNC_MAX_TEXT + 1];
+  size_t len = 0;
+  bool exited = false;
+  for (;;)
+    {
+      struct pollfd fds[2] = { { fifo, POLLIN, 0 }, { pidfd, POLLIN, 0 } };
+      /* Once the init has exited, all it wrote is in the fifo already. */
+      if (poll (fds, 2, exited ? 0 : -1) < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          return husk_error_sys (err, errno, "poll exec.fifo");
+        }
+      exited = exited || (fds[1].revents & POLLIN);
+      ssize_t r = read (fifo, msg + len, sizeof msg - 1 - len);
+      if (r > 0)
+        len += (size_t) r;
+      else if (r < 0 && errno != EAGAIN && errno != EINTR)
+        return husk_error_sys (err, errno, "read exec.fifo");
+      /* r == 0: the init closed its end (execve, or exit). */
+      if ((r > 0 && len < sizeof msg - 1) || (r < 0 && !exited))
+        continue;
+      break;
+    }
+  /* The init unlinks it when released; this covers an init that died. */
+  unlinkat (dirfd, "exec.fifo", 0);
+  if (len == 0)
+    return husk_error_set (err, "container init exited before start");
+  msg[len] = '\0';
+  if (len > 1)
+    return husk_error_set (err, "%s", msg + 1);
+  return 0;
+}
+
+static int
+start_locked (int dirfd, const char *id, struct husk_error **err)
+{
+  _cleanup_state_ struct husk_state *st = NULL;
+  if (state_read (dirfd, id, &st, err) < 0)
+    return -1;
+  enum state_status s = state_status (dirfd, st);
+  if (s != STATE_CREATED)
+    return not_created_error (s, "start", err);
+  _cleanup_close_ int pidfd = -1;
+  if (state_init_pidfd (st, &pidfd, err) < 0)
+    return -1;
+  if (pidfd < 0)
+    return not_created_error (STATE_STOPPED, "start", err);
+  return release_init (dirfd, pidfd, err);
+}
+
+int
+container_start (const char *root, const char *id, struct husk_error **err)
+{
+  _cleanup_close_ int rootfd = -1;
+  _cleanup_close_ int dirfd = -1;
+  if (state_root_open (root, false, &rootfd, err) < 0 || state_open (rootfd, id, true, &dirfd, err) < 0)
+    return -1;
+  return start_locked (dirfd, id, err);
+}
+
+/* ---- state, kill, delete, list ---- */
+
+static int
+open_read (const char *root, const char *id, bool exclusive, int *rootfd, int *dirfd,
+           struct husk_state **st, struct husk_error **err)
+{
+  if (state_root_open (root, false, rootfd, err) < 0
+      || state_open (*rootfd, id, exclusive, dirfd, err) < 0)
+    return -1;
+  return state_read (*dirfd, id, st, err);
+}
+
+int
+container_state (const char *root, const char *id, char **json, struct husk_error **err)
+{
+  _cleanup_close_ int rootfd = -1;
+  _cleanup_close_ int dirfd = -1;
+  _cleanup_state_ struct husk_state *st = NULL;
+  if (open_read (root, id, false, &rootfd, &dirfd, &st, err) < 0)
+    return -1;
+  *json = state_json (st, state_status (dirfd, st), true, false);
+  return 0;
+}
+
+static int
+send_signal (int pidfd, int sig, struct husk_error **err)
+{
+  if (syscall (SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0 && errno != ESRCH)
+    return husk_error_sys (err, errno, "send signal %d", sig);
+  return 0;
+}
+
+int
+container_kill (const char *root, const char *id, int sig, bool all, struct husk_error **err)
+{
+  _cleanup_close_ int rootfd = -1;
+  _cleanup_close_ int dirfd = -1;
+  _cleanup_state_ struct husk_state *st = NULL;
+  if (open_read (root, id, true, &rootfd, &dirfd, &st, err) < 0)
+    return -1;
+  /* --all: every process of the cgroup, also when the init is gone
+     (without a pid namespace, its children outlive it). */
+  if (all)
+    return cgroup_container_kill_all (dirfd, sig, err);
+  _cleanup_close_ int pidfd = -1;
+  if (state_init_pidfd (st, &pidfd, err) < 0)
+    return -1;
+  if (pidfd < 0)
+    return husk_error_set (err, "container \"%s\" is not running", id);
+  return send_signal (pidfd, sig, err);
+}
+
+/* SIGKILL through the pidfd, then wait until the process has exited: a
+   pidfd polls readable when it does (no sleeping loop). */
+static int
+kill_and_wait (int pidfd, struct husk_error **err)
+{
+  if (send_signal (pidfd, SIGKILL, err) < 0)
+    return -1;
+  struct pollfd p = { pidfd, POLLIN, 0 };
+  while (poll (&p, 1, -1) < 0)
+    if (errno != EINTR)
+      return husk_error_sys (err, errno, "wait for the container init to exit");
+  return 0;
+}
+
+static int
+delete_locked (int rootfd, int dirfd, const char *id, bool force, struct husk_error **err)
+{
+  _cleanup_state_ struct husk_state *st = NULL;
+  if (state_read (dirfd, id, &st, err) < 0)
+    {
+      /* A state dir without a readable state.json records no process:
+         --force removes it. */
+      if (!force)
+        return -1;
+      husk_error_free (*err);
+      *err = NULL;
+      if (cgroup_container_remove (dirfd, err) < 0)
+        return -1;
+      return state_remove (rootfd, id, dirfd, err);
+    }
+  enum state_status s = state_status (dirfd, st);
+  if (s != STATE_STOPPED)
+    {
+      if (!force)
+        return husk_error_set (err, "cannot delete container \"%s\" that is not stopped: %s", id,
+                               state_status_name (s));
+      /* Removing the cgroups kills every process in them, the init
+         too, thawing a paused container so that they can die. */
+      if (cgroup_container_remove (dirfd, err) < 0)
+        return -1;
+      _cleanup_close_ int pidfd = -1;
+      if (state_init_pidfd (st, &pidfd, err) < 0)
+        return -1;
+      if (pidfd >= 0 && kill_and_wait (pidfd, err) < 0)
+        return -1;
+    }
+  /* A stopped container's leftovers (children of an init without its own
+     pid namespace) die with its cgroups. */
+  if (cgroup_container_remove (dirfd, err) < 0)
+    return -1;
+  return state_remove (rootfd, id, dirfd, err);
+}
+
+int
+container_delete (const char *root, const char *id, bool force, struct husk_error **err)
+{
+  _cleanup_close_ int rootfd = -1;
+  _cleanup_close_ int dirfd = -1;
+  if (state_root_open (root, false, &rootfd, err) < 0 || state_open (rootfd, id, true, &dirfd, err) < 0)
+    return -1;
+  return delete_locked (rootfd, dirfd, id, force, err);
+}
+
+static int
+compare_ids (const void *a, const void *b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+int
+container_list (const char *root, struct container_list *out, struct husk_error **err)
+{
+  memset (out, 0, sizeof *out);
+  _cleanup_close_ int rootfd = -1;
+  if (state_root_open (root, false, &rootfd, err) < 0)
+    return -1;
+  if (rootfd < 0)
+    return 0;
+  int fd = dup (rootfd);
+  DIR *d = fd >= 0 ? fdopendir (fd) : NULL;
+  if (d == NULL)
+    {
+      if (fd >= 0)
+        close (fd);
+      return husk_error_sys (err, errno, "read state root \"%s\"", root);
+    }
+  char **ids = NULL;
+  size_t n = 0;
+  struct dirent *e;
+  while ((e = readdir (d)) != NULL)
+    {
+      /* Ids never start with "."; create's temporary dirs do. */
+      if (e->d_name[0] == '.')
+        state_remove_stale_temp (rootfd, e->d_name);
+      if (e->d_name[0] == '.' || container_id_check (e->d_name, NULL) < 0)
+        continue;
+      ids = xrealloc (ids, (n + 1) * sizeof *ids);
+      ids[n++] = xstrdup (e->d_name);
+    }
+  closedir (d);
+  qsort (ids, n, sizeof *ids, compare_ids);
+  out->states = xcalloc (n + 1, sizeof *out->states);
+  out->status = xcalloc (n + 1, sizeof *out->status);
+  for (size_t i = 0; i < n; i++)
+    {
+      _cleanup_close_ int dirfd = -1;
+      struct husk_error *e2 = NULL;
+      struct husk_state *st = NULL;
+      /* A container deleted meanwhile is simply not listed. */
+      if (state_open (rootfd, ids[i], false, &dirfd, &e2) == 0 && state_read (dirfd, ids[i], &st, &e2) == 0)
+        {
+          out->states[out->n] = st;
+          out->status[out->n++] = state_status (dirfd, st);
+        }
+      else if (dirfd >= 0)
+        log_warning ("%s", e2->msg);
+      husk_error_free (e2);
+      free (ids[i]);
+    }
+  free (ids);
+  return 0;
+}
+
+void
+container_list_free (struct container_list *l)
+{
+  for (size_t i = 0; i < l->n; i++)
+    state_free (l->states[i]);
+  free (l->states);
+  free (l->status);
+}
+
+/* ---- run ---- */
+
+static int
+write_all (int fd, const char *buf, size_t len)
+{
+  while (len > 0)
+    {
+      ssize_t n = write (fd, buf, len);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return -1;
+      buf += n;
+      len -= (size_t) n;
+    }
+  return 0;
+}
+
+/* Copies what is readable on `from` to `to`; false at EOF or error. */
+static bool
+copy_once (int from, int to)
+{
+  char buf[8192];
+  ssize_t n;
+  do
+    n = read (from, buf, sizeof buf);
+  while (n < 0 && errno == EINTR);
+  if (n < 0 && errno == EAGAIN)
+    return true;
+  if (n <= 0)
+    return false;
+  return write_all (to, buf, (size_t) n) == 0;
+}
+
+/* husk run in the foreground: until the init exits, forward every signal
+   husk gets to it (SIGWINCH resizes the pty instead when husk owns the
+   terminal), reap what exits (husk is a subreaper), and proxy the terminal.
+   The init stays our unreaped child until we see it exit, so its pid
+   cannot be reused while we signal it. */
+static int
+supervise (int pid, int sfd, int pty, int *exit_status, struct husk_error **err)
+{
+  bool stdin_open = pty >= 0, pty_open = pty >= 0, exited = false;
+  int status = 0;
+  while (!exited)
+    {
+      struct pollfd fds[3] = { { sfd, POLLIN, 0 }, { pty, POLLIN, 0 }, { 0, POLLIN, 0 } };
+      fds[1].fd = pty_open ? pty : -1;
+      fds[2].fd = stdin_open ? 0 : -1;
+      if (poll (fds, 3, -1) < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          return husk_error_sys (err, errno, "poll");
+        }
+      if (fds[0].revents & POLLIN)
+        {
+          struct signalfd_siginfo si;
+          if (read (sfd, &si, sizeof si) != sizeof si)
+            continue;
+          int sig = (int) si.ssi_signo;
+          if (sig == SIGCHLD)
+            {
+              int st, w;
+              while ((w = waitpid (-1, &st, WNOHANG)) > 0)
+                if (w == pid)
+                  {
+                    exited = true;
+                    status = st;
+                  }
+            }
+          else if (sig == SIGWINCH && pty >= 0)
+            terminal_copy_size (0, pty);
+          else
+            kill (pid, sig);
+        }
+      if (fds[1].revents & (POLLIN | POLLHUP | POLLERR))
+        pty_open = copy_once (pty, 1);
+      if (fds[2].revents & (POLLIN | POLLHUP | POLLERR))
+        stdin_open = copy_once (0, pty);
+    }
+  /* Whatever the container wrote before it exited is still in the pty. */
+  if (pty_open)
+    {
+      fcntl (pty, F_SETFL, fcntl (pty, F_GETFL) | O_NONBLOCK);
+      struct pollfd p = { pty, POLLIN, 0 };
+      while (poll (&p, 1, 0) > 0 && (p.revents & POLLIN) && copy_once (pty, 1))
+        ;
+    }
+  *exit_status = WIFSIGNALED (status) ? 128 + WTERMSIG (status) : WEXITSTATUS (status);
+  return 0;
+}
+
+int
+container_run (const struct container_create_opts *o, bool detach, bool keep, bool no_subreaper,
+               int *exit_status, struct husk_error **err)
+{
+  struct container_create_opts co = *o;
+  co.foreground = !detach;
+  *exit_status = 0;
+  _cleanup_close_ int sfd = -1;
+  if (!detach)
+    {
+      /* Processes the container orphans are reparented to husk, which reaps
+         them. */
+      if (!no_subreaper && prctl (PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+        return husk_error_sys (err, errno, "prctl PR_SET_CHILD_SUBREAPER");
+      /* Blocked before the init exists, so no signal is lost: each is read
+         from the signalfd and forwarded.  The init unblocks them. */
+      sigset_t all;
+      sigfillset (&all);
+      sigprocmask (SIG_BLOCK, &all, NULL);
+      sfd = signalfd (-1, &all, SFD_CLOEXEC);
+      if (sfd < 0)
+        return husk_error_sys (err, errno, "signalfd");
+    }
+
+  _cleanup_close_ int rootfd = -1;
+  _cleanup_close_ int dirfd = -1;
+  _cleanup_close_ int pty = -1;
+  int pid = 0;
+  if (create_holding_lock (&co, &rootfd, &dirfd, &pid, &pty, err) < 0)
+    return -1;
+  /* The caller's terminal: raw, so that every key reaches the container,
+     and its size on the pty before the process starts. */
+  struct termios saved;
+  bool raw = false;
+  if (pty >= 0 && isatty (0))
+    {
+      struct husk_error *ignored = NULL;
+      raw = terminal_raw_mode (0, &saved, &ignored) == 0;
+      husk_error_free (ignored);
+      terminal_copy_size (0, pty);
+    }
+  if (start_locked (dirfd, o->id, err) < 0)
+    {
+      if (raw)
+        terminal_restore (0, &saved);
+      struct creation cr
+          = { .rootfd = rootfd, .dirfd = dirfd, .pid = pid, .console = -1, .id = o->id,
+              .pid_file = o->pid_file };
+      creation_undo (&cr);
+      return -1;
+    }
+  if (detach)
+    return 0;
+  close (steal_fd (&dirfd));
+
+  int ret = supervise (pid, sfd, pty, exit_status, err);
+  if (raw)
+    terminal_restore (0, &saved);
+  if (ret < 0 || keep)
+    return ret;
+  if (state_open (rootfd, o->id, true, &dirfd, err) < 0)
+    return -1;
+  return delete_locked (rootfd, dirfd, o->id, true, err);
+}

@@ -1,0 +1,157 @@
+/* The container's process: executable lookup, environment, inherited fds. */
+#include <config.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/close_range.h>
+
+#include "cleanup.h"
+#include "process.h"
+
+const char *
+process_strerror (int errnum, char *buf, size_t len)
+{
+  snprintf (buf, len, "%s", strerror (errnum));
+  if (buf[0] && !(buf[0] == 'I' && buf[1] == '/'))
+    buf[0] = (char) tolower ((unsigned char) buf[0]);
+  return buf;
+}
+
+/* 0 if path is an executable regular file, else an errno. */
+static int
+check_executable (const char *path)
+{
+  struct stat st;
+  if (stat (path, &st) < 0)
+    return errno;
+  if (S_ISDIR (st.st_mode))
+    return EISDIR;
+  if (!S_ISREG (st.st_mode))
+    return EACCES;
+  if (access (path, X_OK) < 0)
+    return errno;
+  return 0;
+}
+
+static const char *
+env_lookup (char *const *env, const char *name)
+{
+  size_t len = strlen (name);
+  const char *found = NULL;
+  /* The last definition wins, as it does for getenv after putenv. */
+  for (size_t i = 0; env && env[i]; i++)
+    if (strncmp (env[i], name, len) == 0 && env[i][len] == '=')
+      found = env[i] + len + 1;
+  return found;
+}
+
+int
+process_find_executable (const char *file, char *const *env, char **path, struct husk_error **err)
+{
+  char ebuf[128];
+  if (file == NULL || *file == '\0')
+    return husk_error_set (err, "config.json: process.args: must not be empty");
+  if (strchr (file, '/'))
+    {
+      int e = check_executable (file);
+      if (e)
+        return husk_error_set (err, "exec \"%s\": %s", file, process_strerror (e, ebuf, sizeof ebuf));
+      *path = xstrdup (file);
+      return 0;
+    }
+  const char *search = env_lookup (env, "PATH");
+  int first_error = 0;
+  for (const char *p = search; p && *p != '\0';)
+    {
+      const char *colon = strchrnul (p, ':');
+      /* An empty entry means the cwd, as in execvp. */
+      _cleanup_free_ char *candidate = colon == p ? xasprintf ("./%s", file)
+                                                   : xasprintf ("%.*s/%s", (int) (colon - p), p, file);
+      int e = check_executable (candidate);
+      if (e == 0)
+        {
+          *path = steal_pointer (&candidate);
+          return 0;
+        }
+      if (e != ENOENT && e != ENOTDIR && first_error == 0)
+        first_error = e;
+      p = *colon ? colon + 1 : colon;
+    }
+  if (first_error)
+    return husk_error_set (err, "exec \"%s\": %s", file,
+                           process_strerror (first_error, ebuf, sizeof ebuf));
+  return husk_error_set (err, "exec \"%s\": executable file not found in $PATH", file);
+}
+
+int
+process_listen_fds (void)
+{
+  const char *fds = getenv ("LISTEN_FDS");
+  const char *pid = getenv ("LISTEN_PID");
+  if (fds == NULL || pid == NULL)
+    return 0;
+  char *end;
+  errno = 0;
+  long n = strtol (fds, &end, 10);
+  if (errno || *end || end == fds || n <= 0 || n > 1024)
+    return 0;
+  long p = strtol (pid, &end, 10);
+  if (*end || end == pid || p != (long) getpid ())
+    return 0;
+  return (int) n;
+}
+
+char **
+process_strv (const oci_strv *v)
+{
+  char **out = xcalloc (v->n + 1, sizeof *out);
+  for (size_t i = 0; i < v->n; i++)
+    out[i] = xstrdup (v->v[i]);
+  return out;
+}
+
+void
+process_strv_free (char **v)
+{
+  for (size_t i = 0; v && v[i]; i++)
+    free (v[i]);
+  free (v);
+}
+
+char **
+process_env (const oci_strv *env, int listen_fds)
+{
+  char **out = xcalloc (env->n + 3, sizeof *out);
+  size_t n = 0;
+  for (size_t i = 0; i < env->n; i++)
+    if (listen_fds == 0
+        || (strncmp (env->v[i], "LISTEN_FDS=", 11) != 0 && strncmp (env->v[i], "LISTEN_PID=", 11) != 0))
+      out[n++] = xstrdup (env->v[i]);
+  if (listen_fds > 0)
+    {
+      out[n++] = xasprintf ("LISTEN_FDS=%d", listen_fds);
+      out[n++] = xstrdup ("LISTEN_PID=1");
+    }
+  return out;
+}
+
+int
+process_close_fds_on_exec (int keep, struct husk_error **err)
+{
+  for (int fd = 3; fd < 3 + keep; fd++)
+    {
+      int flags = fcntl (fd, F_GETFD);
+      if (flags >= 0 && fcntl (fd, F_SETFD, flags & ~FD_CLOEXEC) < 0)
+        return husk_error_sys (err, errno, "preserve fd %d", fd);
+    }
+  if (syscall (SYS_close_range, 3 + keep, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+    return husk_error_sys (err, errno, "close_range");
+  return 0;
+}

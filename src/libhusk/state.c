@@ -1,0 +1,578 @@
+/* The state dir <root>/<id>/ (state.json, exec.fifo), its lock, and the
+   liveness of a container's init. */
+#include <config.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <yajl/yajl_gen.h>
+#include <yajl/yajl_tree.h>
+
+#include "cgroup/manage.h"
+#include "cleanup.h"
+#include "state.h"
+
+#define STATE_FILE "state.json"
+#define STATE_TMP "state.json.tmp"
+#define STATE_MAX_SIZE (1024 * 1024)
+
+static const char *const status_names[] = {
+  [STATE_CREATING] = "creating",
+  [STATE_CREATED] = "created",
+  [STATE_RUNNING] = "running",
+  [STATE_STOPPED] = "stopped",
+  [STATE_PAUSED] = "paused",
+};
+
+const char *
+state_status_name (enum state_status s)
+{
+  return status_names[s];
+}
+
+void
+state_free (struct husk_state *s)
+{
+  if (s == NULL)
+    return;
+  free (s->oci_version);
+  free (s->id);
+  free (s->status);
+  free (s->bundle);
+  free (s->rootfs);
+  free (s->created);
+  for (size_t i = 0; i < s->annotations.n; i++)
+    {
+      free (s->annotations.keys[i]);
+      free (s->annotations.values[i]);
+    }
+  free (s->annotations.keys);
+  free (s->annotations.values);
+  free (s);
+}
+
+/* mkdir -p with mode 0700 for the dirs it makes. */
+static int
+mkdir_parents (const char *path, struct husk_error **err)
+{
+  _cleanup_free_ char *p = xstrdup (path);
+  for (char *s = p + 1;; s++)
+    {
+      if (*s != '/' && *s != '\0')
+        continue;
+      char c = *s;
+      *s = '\0';
+      if (mkdir (p, 0700) < 0 && errno != EEXIST)
+        return husk_error_sys (err, errno, "create state root \"%s\"", p);
+      *s = c;
+      if (c == '\0')
+        return 0;
+    }
+}
+
+int
+state_root_open (const char *root, bool create, int *fd, struct husk_error **err)
+{
+  *fd = open (root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (*fd >= 0)
+    return 0;
+  if (errno != ENOENT)
+    return husk_error_sys (err, errno, "open state root \"%s\"", root);
+  if (!create)
+    return 0;
+  if (mkdir_parents (root, err) < 0)
+    return -1;
+  *fd = open (root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (*fd < 0)
+    return husk_error_sys (err, errno, "open state root \"%s\"", root);
+  return 0;
+}
+
+static int
+lock_dir (int dirfd, bool exclusive, const char *id, struct husk_error **err)
+{
+  int ret;
+  do
+    ret = flock (dirfd, exclusive ? LOCK_EX : LOCK_SH);
+  while (ret < 0 && errno == EINTR);
+  if (ret < 0)
+    return husk_error_sys (err, errno, "lock container \"%s\"", id);
+  return 0;
+}
+
+int
+state_open (int rootfd, const char *id, bool exclusive, int *dirfd, struct husk_error **err)
+{
+  *dirfd = -1;
+  if (rootfd < 0)
+    return husk_error_set (err, "container \"%s\" does not exist", id);
+  _cleanup_close_ int fd = openat (rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0 && (errno == ENOENT || errno == ENOTDIR || errno == ELOOP))
+    return husk_error_set (err, "container \"%s\" does not exist", id);
+  if (fd < 0)
+    return husk_error_sys (err, errno, "open state of container \"%s\"", id);
+  if (lock_dir (fd, exclusive, id, err) < 0)
+    return -1;
+  /* A delete that held the lock before us has removed the dir. */
+  struct stat st;
+  if (fstat (fd, &st) < 0)
+    return husk_error_sys (err, errno, "stat state of container \"%s\"", id);
+  if (st.st_nlink == 0)
+    return husk_error_set (err, "container \"%s\" does not exist", id);
+  *dirfd = steal_fd (&fd);
+  return 0;
+}
+
+/* ---- state.json ---- */
+
+static void
+gen_string (yajl_gen g, const char *s)
+{
+  yajl_gen_string (g, (const unsigned char *) s, strlen (s));
+}
+
+static void
+gen_member (yajl_gen g, const char *key, const char *value)
+{
+  gen_string (g, key);
+  gen_string (g, value ? value : "");
+}
+
+static void
+gen_integer (yajl_gen g, const char *key, long long v)
+{
+  gen_string (g, key);
+  yajl_gen_integer (g, v);
+}
+
+static void
+gen_annotations (yajl_gen g, const oci_map *m)
+{
+  gen_string (g, "annotations");
+  yajl_gen_map_open (g);
+  for (size_t i = 0; i < m->n; i++)
+    gen_member (g, m->keys[i], m->values[i]);
+  yajl_gen_map_close (g);
+}
+
+static char *
+gen_finish (yajl_gen g)
+{
+  const unsigned char *buf;
+  size_t len;
+  yajl_gen_get_buf (g, &buf, &len);
+  char *out = xmalloc (len + 1);
+  memcpy (out, buf, len);
+  out[len] = '\0';
+  yajl_gen_free (g);
+  return out;
+}
+
+static yajl_gen
+gen_new (bool pretty)
+{
+  yajl_gen g = yajl_gen_alloc (NULL);
+  if (g == NULL)
+    abort ();
+  yajl_gen_config (g, yajl_gen_beautify, pretty ? 1 : 0);
+  yajl_gen_config (g, yajl_gen_indent_string, "  ");
+  yajl_gen_config (g, yajl_gen_validate_utf8, 0);
+  return g;
+}
+
+/* The file keeps the owner as a number and the init's start time, which
+   no output shows. */
+static char *
+state_file_json (const struct husk_state *s)
+{
+  yajl_gen g = gen_new (false);
+  yajl_gen_map_open (g);
+  gen_member (g, "ociVersion", s->oci_version);
+  gen_member (g, "id", s->id);
+  gen_member (g, "status", s->status);
+  gen_integer (g, "pid", s->pid);
+  gen_string (g, "initStartTime");
+  char t[32];
+  snprintf (t, sizeof t, "%llu", s->start_time);
+  yajl_gen_number (g, t, strlen (t));
+  gen_member (g, "bundle", s->bundle);
+  gen_member (g, "rootfs", s->rootfs);
+  gen_member (g, "created", s->created);
+  gen_integer (g, "ownerUid", s->owner);
+  gen_annotations (g, &s->annotations);
+  yajl_gen_map_close (g);
+  char *out = gen_finish (g);
+  return out;
+}
+
+char *
+state_owner_name (uid_t uid)
+{
+  /* fgetpwent reads the file itself: no NSS, which a static husk lacks. */
+  _cleanup_fclose_ FILE *f = fopen ("/etc/passwd", "re");
+  struct passwd *pw;
+  while (f && (pw = fgetpwent (f)) != NULL)
+    if (pw->pw_uid == uid)
+      return xstrdup (pw->pw_name);
+  return xasprintf ("#%u", (unsigned) uid);
+}
+
+static void
+gen_state_object (yajl_gen g, const struct husk_state *s, enum state_status st, bool list_style)
+{
+  bool has_pid = st == STATE_CREATED || st == STATE_RUNNING || st == STATE_CREATING || st == STATE_PAUSED;
+  _cleanup_free_ char *owner = state_owner_name (s->owner);
+  yajl_gen_map_open (g);
+  gen_member (g, "ociVersion", s->oci_version);
+  gen_member (g, "id", s->id);
+  if (list_style)
+    gen_integer (g, "pid", has_pid ? s->pid : 0);
+  gen_member (g, "status", state_status_name (st));
+  if (!list_style && has_pid && s->pid > 0)
+    gen_integer (g, "pid", s->pid);
+  gen_member (g, "bundle", s->bundle);
+  gen_member (g, "rootfs", s->rootfs);
+  gen_member (g, "created", s->created);
+  gen_member (g, "owner", owner);
+  /* Omitted when empty, as runc does (the spec makes it optional). */
+  if (s->annotations.n > 0)
+    gen_annotations (g, &s->annotations);
+  yajl_gen_map_close (g);
+}
+
+char *
+state_json (const struct husk_state *s, enum state_status st, bool pretty, bool list_style)
+{
+  yajl_gen g = gen_new (pretty);
+  gen_state_object (g, s, st, list_style);
+  return gen_finish (g);
+}
+
+char *
+state_json_list (struct husk_state *const *v, const enum state_status *st, size_t n)
+{
+  yajl_gen g = gen_new (false);
+  yajl_gen_array_open (g);
+  for (size_t i = 0; i < n; i++)
+    gen_state_object (g, v[i], st[i], true);
+  yajl_gen_array_close (g);
+  return gen_finish (g);
+}
+
+static int
+write_all (int fd, const char *buf, size_t len)
+{
+  while (len > 0)
+    {
+      ssize_t n = write (fd, buf, len);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return -1;
+      buf += n;
+      len -= (size_t) n;
+    }
+  return 0;
+}
+
+int
+state_write (int dirfd, const struct husk_state *s, struct husk_error **err)
+{
+  _cleanup_free_ char *json = state_file_json (s);
+  _cleanup_close_ int fd
+      = openat (dirfd, STATE_TMP, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0)
+    return husk_error_sys (err, errno, "write state of container \"%s\"", s->id);
+  if (write_all (fd, json, strlen (json)) < 0 || fsync (fd) < 0)
+    return husk_error_sys (err, errno, "write state of container \"%s\"", s->id);
+  if (renameat (dirfd, STATE_TMP, dirfd, STATE_FILE) < 0)
+    return husk_error_sys (err, errno, "write state of container \"%s\"", s->id);
+  return 0;
+}
+
+int
+state_create_dir (int rootfd, const struct husk_state *initial, int *dirfd,
+                  struct husk_error **err)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  /* Ids never start with ".", so this name is never a container's. */
+  char tmp[64];
+  snprintf (tmp, sizeof tmp, ".new-%d-%ld", (int) getpid (), (long) ts.tv_nsec);
+  if (mkdirat (rootfd, tmp, 0700) < 0)
+    return husk_error_sys (err, errno, "create state dir of container \"%s\"", initial->id);
+  _cleanup_close_ int fd = openat (rootfd, tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  int ret = fd < 0 ? husk_error_sys (err, errno, "open state dir of container \"%s\"", initial->id)
+                   : 0;
+  if (ret == 0)
+    ret = lock_dir (fd, true, initial->id, err);
+  if (ret == 0)
+    ret = state_write (fd, initial, err);
+  if (ret == 0 && renameat2 (rootfd, tmp, rootfd, initial->id, RENAME_NOREPLACE) < 0)
+    {
+      if (errno == EEXIST)
+        ret = husk_error_set (err, "container \"%s\" already exists", initial->id);
+      else
+        ret = husk_error_sys (err, errno, "create state dir of container \"%s\"", initial->id);
+    }
+  if (ret < 0)
+    {
+      if (fd >= 0)
+        unlinkat (fd, STATE_FILE, 0);
+      unlinkat (rootfd, tmp, AT_REMOVEDIR);
+      return ret;
+    }
+  *dirfd = steal_fd (&fd);
+  return 0;
+}
+
+void
+state_remove_stale_temp (int rootfd, const char *name)
+{
+  int pid;
+  char rest;
+  if (sscanf (name, ".new-%d-%*d%c", &pid, &rest) != 1 || pid <= 0)
+    return;
+  if (kill (pid, 0) == 0 || errno != ESRCH)
+    return;
+  _cleanup_close_ int fd = openat (rootfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0 || flock (fd, LOCK_EX | LOCK_NB) < 0)
+    return;
+  unlinkat (fd, STATE_FILE, 0);
+  unlinkat (fd, STATE_TMP, 0);
+  unlinkat (rootfd, name, AT_REMOVEDIR);
+}
+
+static const char *
+tree_string (yajl_val root, const char *key)
+{
+  const char *path[] = { key, NULL };
+  yajl_val v = yajl_tree_get (root, path, yajl_t_string);
+  return v ? YAJL_GET_STRING (v) : NULL;
+}
+
+static bool
+tree_integer (yajl_val root, const char *key, long long *out)
+{
+  const char *path[] = { key, NULL };
+  yajl_val v = yajl_tree_get (root, path, yajl_t_number);
+  if (v == NULL || !YAJL_IS_INTEGER (v))
+    return false;
+  *out = YAJL_GET_INTEGER (v);
+  return true;
+}
+
+int
+state_read (int dirfd, const char *id, struct husk_state **out, struct husk_error **err)
+{
+  _cleanup_close_ int fd = openat (dirfd, STATE_FILE, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0)
+    return husk_error_sys (err, errno, "read state of container \"%s\"", id);
+  _cleanup_free_ char *buf = xmalloc (STATE_MAX_SIZE + 1);
+  size_t len = 0;
+  for (;;)
+    {
+      ssize_t n = read (fd, buf + len, STATE_MAX_SIZE - len);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return husk_error_sys (err, errno, "read state of container \"%s\"", id);
+      if (n == 0)
+        break;
+      len += (size_t) n;
+      if (len == STATE_MAX_SIZE)
+        return husk_error_set (err, "read state of container \"%s\": file too large", id);
+    }
+  buf[len] = '\0';
+  char ebuf[256];
+  yajl_val root = yajl_tree_parse (buf, ebuf, sizeof ebuf);
+  if (root == NULL || !YAJL_IS_OBJECT (root))
+    {
+      yajl_tree_free (root);
+      return husk_error_set (err, "read state of container \"%s\": corrupt state.json", id);
+    }
+  struct husk_state *s = xcalloc (1, sizeof *s);
+  const char *version = tree_string (root, "ociVersion");
+  const char *sid = tree_string (root, "id");
+  const char *status = tree_string (root, "status");
+  const char *bundle = tree_string (root, "bundle");
+  const char *rootfs = tree_string (root, "rootfs");
+  const char *created = tree_string (root, "created");
+  long long pid = 0, start = 0, owner = 0;
+  bool ok = version && sid && status && bundle && rootfs && created
+            && tree_integer (root, "pid", &pid) && pid >= 0 && pid <= INT32_MAX
+            && tree_integer (root, "initStartTime", &start) && start >= 0
+            && tree_integer (root, "ownerUid", &owner) && owner >= 0 && owner <= UINT32_MAX
+            && strcmp (sid, id) == 0;
+  if (ok)
+    {
+      s->oci_version = xstrdup (version);
+      s->id = xstrdup (sid);
+      s->status = xstrdup (status);
+      s->bundle = xstrdup (bundle);
+      s->rootfs = xstrdup (rootfs);
+      s->created = xstrdup (created);
+      s->pid = (int) pid;
+      s->start_time = (unsigned long long) start;
+      s->owner = (uid_t) owner;
+      const char *path[] = { "annotations", NULL };
+      yajl_val a = yajl_tree_get (root, path, yajl_t_object);
+      size_t n = a ? YAJL_GET_OBJECT (a)->len : 0;
+      s->annotations.keys = xcalloc (n + 1, sizeof (char *));
+      s->annotations.values = xcalloc (n + 1, sizeof (char *));
+      for (size_t i = 0; i < n; i++)
+        {
+          yajl_val v = YAJL_GET_OBJECT (a)->values[i];
+          s->annotations.keys[s->annotations.n] = xstrdup (YAJL_GET_OBJECT (a)->keys[i]);
+          s->annotations.values[s->annotations.n++] = xstrdup (YAJL_IS_STRING (v) ? YAJL_GET_STRING (v) : "");
+        }
+    }
+  yajl_tree_free (root);
+  if (!ok)
+    {
+      state_free (s);
+      return husk_error_set (err, "read state of container \"%s\": corrupt state.json", id);
+    }
+  *out = s;
+  return 0;
+}
+
+int
+state_remove (int rootfd, const char *id, int dirfd, struct husk_error **err)
+{
+  int fd = dup (dirfd);
+  if (fd < 0)
+    return husk_error_sys (err, errno, "remove state of container \"%s\"", id);
+  DIR *d = fdopendir (fd);
+  if (d == NULL)
+    {
+      close (fd);
+      return husk_error_sys (err, errno, "remove state of container \"%s\"", id);
+    }
+  rewinddir (d);
+  struct dirent *e;
+  int ret = 0;
+  while ((e = readdir (d)) != NULL)
+    {
+      if (strcmp (e->d_name, ".") == 0 || strcmp (e->d_name, "..") == 0)
+        continue;
+      if (unlinkat (dirfd, e->d_name, 0) < 0 && errno != ENOENT && ret == 0)
+        ret = husk_error_sys (err, errno, "remove state of container \"%s\": \"%s\"", id, e->d_name);
+    }
+  closedir (d);
+  if (ret == 0 && unlinkat (rootfd, id, AT_REMOVEDIR) < 0 && errno != ENOENT)
+    ret = husk_error_sys (err, errno, "remove state dir of container \"%s\"", id);
+  return ret;
+}
+
+/* ---- liveness ---- */
+
+int
+state_proc_stat (int pid, unsigned long long *start_time, char *proc_state)
+{
+  char path[64], buf[1024];
+  snprintf (path, sizeof path, "/proc/%d/stat", pid);
+  _cleanup_close_ int fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return -1;
+  ssize_t n = read (fd, buf, sizeof buf - 1);
+  if (n <= 0)
+    return -1;
+  buf[n] = '\0';
+  /* comm (field 2) may hold spaces and parentheses: start after the last ')'. */
+  char *p = strrchr (buf, ')');
+  if (p == NULL || p[1] != ' ')
+    return -1;
+  p += 2;
+  *proc_state = *p;
+  /* p is at field 3; field 22 is 19 fields further. */
+  for (int field = 3; field < 22; field++)
+    {
+      p = strchr (p, ' ');
+      if (p == NULL)
+        return -1;
+      p++;
+    }
+  char *end;
+  errno = 0;
+  *start_time = strtoull (p, &end, 10);
+  if (errno || end == p)
+    return -1;
+  return 0;
+}
+
+bool
+state_init_alive (const struct husk_state *s)
+{
+  unsigned long long start;
+  char st;
+  if (s->pid <= 0 || state_proc_stat (s->pid, &start, &st) < 0)
+    return false;
+  return start == s->start_time && st != 'Z' && st != 'X' && st != 'x';
+}
+
+enum state_status
+state_status (int dirfd, const struct husk_state *s)
+{
+  if (!state_init_alive (s))
+    return STATE_STOPPED;
+  if (strcmp (s->status, "creating") == 0)
+    return STATE_CREATING;
+  /* runc reports a frozen container as paused, created or running. */
+  if (cgroup_container_paused (dirfd))
+    return STATE_PAUSED;
+  /* `start` unlinks exec.fifo once the init has been let go. */
+  if (faccessat (dirfd, "exec.fifo", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+    return STATE_CREATED;
+  return STATE_RUNNING;
+}
+
+int
+state_init_pidfd (const struct husk_state *s, int *pidfd, struct husk_error **err)
+{
+  *pidfd = -1;
+  if (s->pid <= 0)
+    return 0;
+  _cleanup_close_ int fd = (int) syscall (SYS_pidfd_open, s->pid, 0);
+  if (fd < 0 && errno == ESRCH)
+    return 0;
+  if (fd < 0)
+    return husk_error_sys (err, errno, "pidfd_open %d", s->pid);
+  /* Checked after opening: the pidfd now pins this process, so if the
+     start time matches it is the init, and stays so. */
+  if (!state_init_alive (s))
+    return 0;
+  *pidfd = steal_fd (&fd);
+  return 0;
+}
+
+char *
+state_timestamp_now (void)
+{
+  struct timespec ts;
+  struct tm tm;
+  clock_gettime (CLOCK_REALTIME, &ts);
+  gmtime_r (&ts.tv_sec, &tm);
+  char date[64], frac[32] = "";
+  strftime (date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
+  if (ts.tv_nsec > 0)
+    {
+      snprintf (frac, sizeof frac, ".%09ld", ts.tv_nsec);
+      size_t n = strlen (frac);
+      while (frac[n - 1] == '0')
+        frac[--n] = '\0';
+    }
+  return xasprintf ("%s%sZ", date, frac);
+}

@@ -1,0 +1,102 @@
+/* A container's state dir, <root>/<id>/: locking, state.json, liveness. */
+#ifndef HUSK_STATE_H
+#define HUSK_STATE_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "error.h"
+#include "oci_config.h"
+
+/* The status a command reports.  It is derived from the kernel each time
+   (state_status), never trusted from the file: the file only says whether
+   create finished ("creating" or "created"). */
+enum state_status
+{
+  STATE_CREATING,
+  STATE_CREATED,
+  STATE_RUNNING,
+  STATE_STOPPED,
+  STATE_PAUSED,                    /* created or running, cgroup frozen */
+};
+const char *state_status_name (enum state_status s);
+
+/* What state.json records. */
+struct husk_state
+{
+  char *oci_version;               /* the config's ociVersion */
+  char *id;
+  char *status;                    /* "creating" or "created" */
+  int pid;                         /* the init's host pid; 0 before it exists */
+  unsigned long long start_time;   /* /proc/PID/stat field 22 of the init */
+  char *bundle, *rootfs;           /* absolute */
+  char *created;                   /* RFC 3339 with nanoseconds, UTC */
+  uid_t owner;                     /* euid of the husk that created it */
+  oci_map annotations;
+};
+void state_free (struct husk_state *s);
+
+/* Opens --root; with create, makes it (mode 0700, parents too) if missing.
+   Without create, a missing root gives *fd = -1 and 0. */
+int state_root_open (const char *root, bool create, int *fd, struct husk_error **err);
+
+/* Makes <root>/<id>/ holding `initial` as state.json, atomically: a
+   temporary dir is filled and locked, then renamed to <id> only if no
+   such entry exists (RENAME_NOREPLACE), so that two creates of one id
+   give one container and `container "ID" already exists`, and no reader
+   ever sees a state dir without state.json.  *dirfd holds the exclusive
+   lock. */
+int state_create_dir (int rootfd, const struct husk_state *initial, int *dirfd,
+                      struct husk_error **err);
+
+/* A temporary dir of a create that was killed before its rename (it
+   holds at most a "creating" state.json: nothing had been made yet) is
+   removed when its husk is gone and nobody holds its lock.  `list` calls
+   this for the entries it skips. */
+void state_remove_stale_temp (int rootfd, const char *name);
+
+/* Opens and locks (flock: shared or exclusive) <root>/<id>/.  A missing
+   dir, or one deleted while we waited for the lock, gives
+   `container "ID" does not exist`. */
+int state_open (int rootfd, const char *id, bool exclusive, int *dirfd, struct husk_error **err);
+
+int state_read (int dirfd, const char *id, struct husk_state **out, struct husk_error **err);
+
+/* state.json rewritten atomically: temp file, fsync, renameat. */
+int state_write (int dirfd, const struct husk_state *s, struct husk_error **err);
+
+/* Removes everything in the state dir, then the dir itself. */
+int state_remove (int rootfd, const char *id, int dirfd, struct husk_error **err);
+
+/* The init is alive when its pid exists, is not a zombie, and has the
+   recorded start time (a reused pid has another). */
+bool state_init_alive (const struct husk_state *s);
+enum state_status state_status (int dirfd, const struct husk_state *s);
+
+/* A pidfd for the init, opened and then checked against the recorded
+   start time, so a reused pid is never signalled.  *pidfd = -1 (and 0)
+   when the init is gone. */
+int state_init_pidfd (const struct husk_state *s, int *pidfd, struct husk_error **err);
+
+/* Field 22 (starttime) and field 3 (state) of /proc/PID/stat. */
+int state_proc_stat (int pid, unsigned long long *start_time, char *proc_state);
+
+/* Now, as RFC 3339 with nanoseconds (trailing zeros trimmed, as Go's
+   RFC3339Nano, which runc uses). */
+char *state_timestamp_now (void);
+
+/* The state as JSON: the runtime-spec's members (ociVersion, id, status,
+   pid while created or running, bundle, annotations when there are any)
+   plus runc's extras rootfs, created and owner, which engines read too.
+   list_style: runc's `list --format json` object (pid always, 0 when
+   stopped). */
+char *state_json (const struct husk_state *s, enum state_status st, bool pretty, bool list_style);
+
+/* A JSON array of the above objects, list style; "[]" when empty (runc
+   prints "null"; crun and every consumer are happier with an array). */
+char *state_json_list (struct husk_state *const *v, const enum state_status *st, size_t n);
+
+/* "root", or "#UID" when /etc/passwd has no such user (as runc). */
+char *state_owner_name (uid_t uid);
+
+#endif

@@ -1,0 +1,160 @@
+#!/usr/bin/env bats
+# process.terminal: the pty master goes over --console-socket (received by
+# recvtty, as conmon and containerd do); run in the foreground uses the
+# caller's terminal.
+
+load helpers
+
+# husk makes the pty for a container without any /dev mount; runc opens
+# /dev/ptmx inside the container and needs a devpts mount at /dev/pts.  So
+# the tests below that do not add one differ from runc (all of them pass
+# with runc once the devpts mount of the "tty names the pty" test is added).
+
+setup() {
+  husk_setup
+  RECVTTY="${HUSK_BUILDDIR:-}/tests/integration/recvtty"
+  if [[ ! -x "$RECVTTY" ]]; then
+    fail "recvtty is not built: run 'make check' (or 'make tests/integration/recvtty') in HUSK_BUILDDIR=${HUSK_BUILDDIR:-(unset)}"
+  fi
+  update_config "$BUNDLE" '.process.terminal = true | .process.consoleSize = {"height": 33, "width": 101}'
+  SOCK="$BATS_TEST_TMPDIR/console.sock"
+  TTY_OUT="$BATS_TEST_TMPDIR/tty.out"
+}
+
+# start_recvtty [RECVTTY-OPTIONS...]: listens on $SOCK in the background;
+# its copy of the container's output lands in $TTY_OUT once the pty closes.
+start_recvtty() {
+  "$RECVTTY" --timeout 30 --output "$TTY_OUT" --ptsname "$BATS_TEST_TMPDIR/ptsname" "$@" "$SOCK" \
+    </dev/null >"$BATS_TEST_TMPDIR/recvtty.log" 2>&1 3>&- &
+  RECV_PID=$!
+  wait_for 10 test -S "$SOCK" || fail "recvtty did not listen: $(<"$BATS_TEST_TMPDIR/recvtty.log")"
+}
+
+# finish_recvtty: waits for the container's pty to close; TTY lines, \r dropped.
+finish_recvtty() {
+  wait_bg "$RECV_PID" 30
+  if ((bg_status != 0)); then
+    fail "recvtty failed ($bg_status): $(<"$BATS_TEST_TMPDIR/recvtty.log")"
+  fi
+  mapfile -t tty_lines < <(tr -d '\r' <"$TTY_OUT")
+}
+
+# create_start_console: create with the console socket, start, wait for exit.
+create_start_console() {
+  hrun husk create --console-socket "$SOCK" --bundle "$BUNDLE" "$CTR"
+  assert_ok
+  # create's own stdio is not the container's: nothing arrives there.
+  local create_out=$HRUN_OUT create_err=$HRUN_ERR
+  hrun husk start "$CTR"
+  assert_ok
+  wait_for_status "$CTR" stopped
+  hrun husk delete "$CTR"
+  assert_ok
+  finish_recvtty
+  [[ ! -s "$create_out" && ! -s "$create_err" ]] ||
+    fail "output went to create's stdio: $(cat "$create_out" "$create_err")"
+}
+
+@test "console socket: stdio is the pty whose master was sent, with consoleSize applied" {
+  set_args "$BUNDLE" sh -c '[ -t 0 ] && echo stdin-tty; [ -t 1 ] && echo stdout-tty; [ -t 2 ] && echo stderr-tty; stty size'
+  start_recvtty
+  create_start_console
+  assert_equal "${tty_lines[*]}" "stdin-tty stdout-tty stderr-tty 33 101"
+  assert_no_leftovers "$CTR"
+}
+
+@test "console socket: with /dev/pts mounted, tty names the pty that was sent" {
+  update_config "$BUNDLE" '.mounts += [{"destination": "/dev/pts", "type": "devpts", "source": "devpts",
+    "options": ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"]}]'
+  set_args "$BUNDLE" tty
+  start_recvtty
+  create_start_console
+  assert_equal "${tty_lines[*]}" "$(<"$BATS_TEST_TMPDIR/ptsname")"
+  [[ "${tty_lines[0]}" =~ ^/dev/pts/[0-9]+$ ]] || fail "tty printed: ${tty_lines[*]}"
+  assert_no_leftovers "$CTR"
+}
+
+@test "console socket: what is written to the master reaches the process" {
+  set_args "$BUNDLE" sh -c 'read line; echo "got:$line"'
+  start_recvtty --input $'hello\n'
+  create_start_console
+  # The pty echoes the input, then the process answers.
+  assert_equal "${tty_lines[*]}" "hello got:hello"
+}
+
+@test "run --detach with a console socket" {
+  set_args "$BUNDLE" sh -c "[ -t 0 ] && echo stdin-tty; $LOOP_UNTIL_STOP"
+  start_recvtty
+  hrun husk run --detach --console-socket "$SOCK" --bundle "$BUNDLE" "$CTR"
+  assert_ok
+  wait_for_file "$BUNDLE/rootfs/ready"
+  assert_equal "$(state_field "$CTR" .status)" running
+  touch "$BUNDLE/rootfs/stop"
+  wait_for_status "$CTR" stopped
+  hrun husk delete "$CTR"
+  assert_ok
+  finish_recvtty
+  assert_equal "${tty_lines[*]}" "stdin-tty"
+}
+
+# runc: "cannot allocate tty if runc will detach without setting console
+# socket" (names "console socket", as this regex allows).
+@test "terminal true without --console-socket: create fails and leaves nothing" {
+  set_args "$BUNDLE" true
+  hrun husk create --bundle "$BUNDLE" "$CTR"
+  assert_error_line 'console.socket'
+  assert_no_leftovers "$CTR"
+}
+
+@test "a console socket nobody listens on: create fails and leaves nothing" {
+  set_args "$BUNDLE" true
+  hrun husk create --console-socket "$BATS_TEST_TMPDIR/nobody.sock" --bundle "$BUNDLE" "$CTR"
+  assert_error_line 'nobody\.sock'
+  assert_no_leftovers "$CTR"
+}
+
+@test "run in the foreground with terminal true uses the caller's terminal and restores it" {
+  command -v script >/dev/null || skip "script (util-linux) is not installed"
+  set_args "$BUNDLE" sh -c '[ -t 0 ] && echo stdin-tty; [ -t 1 ] && echo stdout-tty; exit 4'
+  # script(1) gives the command a pty of its own: the caller's terminal.
+  local T=$BATS_TEST_TMPDIR
+  export HUSK HUSK_ROOT BUNDLE CTR T HUSK_TEST_MARK
+  hrun timeout 30 script -qec 'stty -g > "$T/before"; timeout --foreground 20 "$HUSK" --root "$HUSK_ROOT" run --bundle "$BUNDLE" "$CTR"; echo "rc=$?"; stty -g > "$T/after"' /dev/null
+  assert_ok
+  local out
+  out=$(tr -d '\r' <<<"$output")
+  [[ "$out" == *stdin-tty* && "$out" == *stdout-tty* ]] || fail "the process did not get a terminal: $out"
+  [[ "$out" == *rc=4* ]] || fail "run did not exit 4: $out"
+  assert_equal "$(<"$T/after")" "$(<"$T/before")"
+  assert_no_leftovers "$CTR"
+}
+
+@test "run in the foreground: the caller's terminal is raw while the container runs, and its size and resizes reach the container" {
+  command -v script >/dev/null || skip "script (util-linux) is not installed"
+  update_config "$BUNDLE" 'del(.process.consoleSize)'
+  set_args "$BUNDLE" sh -c 'stty size; trap "stty size; exit 0" WINCH; echo ready > /ready; while :; do sleep 0.1; done'
+  local T=$BATS_TEST_TMPDIR
+  export HUSK HUSK_ROOT BUNDLE CTR T HUSK_TEST_MARK
+  # Background jobs of a shell without job control get /dev/null as stdin
+  # unless told otherwise: hence </dev/tty.
+  SHELL=/bin/bash hrun timeout 40 script -qec '
+    stty rows 40 cols 120
+    stty -g > "$T/before"
+    timeout --foreground 30 "$HUSK" --root "$HUSK_ROOT" run --bundle "$BUNDLE" "$CTR" </dev/tty &
+    p=$!
+    for i in $(seq 100); do [ -e "$BUNDLE/rootfs/ready" ] && break; sleep 0.1; done
+    stty -g > "$T/during"
+    stty rows 50 cols 130
+    wait $p
+    echo "rc=$?"
+    stty -g > "$T/after"' /dev/null
+  assert_ok
+  local out
+  out=$(tr -d '\r' <<<"$output")
+  [[ "$out" == *"40 120"* ]] || fail "the container did not start with the caller's size: $out"
+  [[ "$out" == *"50 130"* ]] || fail "the resize did not reach the container: $out"
+  [[ "$out" == *rc=0* ]] || fail "run did not exit 0: $out"
+  [[ "$(<"$T/during")" != "$(<"$T/before")" ]] || fail "the caller's terminal was not put in raw mode"
+  assert_equal "$(<"$T/after")" "$(<"$T/before")"
+  assert_no_leftovers "$CTR"
+}

@@ -1,0 +1,102 @@
+#!/usr/bin/env bats
+# list: -q, the table and --format json, with and without containers.
+
+load helpers
+
+# Two containers: $CTR created, $CTR-b running.
+make_two() {
+  set_args "$BUNDLE" sh -c "$LOOP_UNTIL_STOP"
+  hrun husk create --bundle "$BUNDLE" "$CTR"
+  assert_ok
+  B2="$BATS_TEST_TMPDIR/bundle2"
+  make_bundle "$B2"
+  set_args "$B2" sh -c "$LOOP_UNTIL_STOP"
+  hrun husk run --detach --bundle "$B2" "$CTR-b"
+  assert_ok
+  wait_for_file "$B2/rootfs/ready"
+}
+
+@test "list of an empty root: no ids, only the table header" {
+  hrun husk list -q
+  assert_ok
+  assert_equal "$output" ""
+  hrun husk list
+  assert_ok
+  assert_equal "${#lines[@]}" 1
+  assert_equal "$(awk '{ $1 = $1; print }' <<<"${lines[0]}")" "ID PID STATUS BUNDLE CREATED OWNER"
+}
+
+# runc prints "null" for an empty list: differs from runc.
+@test "list --format json of an empty root is an empty array" {
+  hrun husk list --format json
+  assert_ok
+  jq -e 'type == "array" and length == 0' <<<"$output" >/dev/null || fail "not []: $output"
+}
+
+@test "list with a root that does not exist yet is empty" {
+  rmdir "$HUSK_ROOT"
+  hrun husk list -q
+  assert_ok
+  assert_equal "$output" ""
+}
+
+@test "list -q prints the ids, one a line" {
+  make_two
+  hrun husk list -q
+  assert_ok
+  assert_equal "$(printf '%s\n' "${lines[@]}" | sort | tr '\n' ' ')" "$CTR $CTR-b "
+  assert_equal "${#lines[@]}" 2
+}
+
+@test "list: the table has a header and a row per container" {
+  make_two
+  hrun husk list
+  assert_ok
+  assert_equal "${#lines[@]}" 3
+  assert_equal "$(awk '{ $1 = $1; print }' <<<"${lines[0]}")" "ID PID STATUS BUNDLE CREATED OWNER"
+  local row pid
+  pid=$(state_field "$CTR" .pid)
+  row=$(printf '%s\n' "${lines[@]:1}" | awk -v id="$CTR" '$1 == id')
+  [[ -n "$row" ]] || fail "no row for $CTR: $output"
+  assert_equal "$(awk '{ print $2, $3, $4 }' <<<"$row")" "$pid created $(realpath "$BUNDLE")"
+  # CREATED is an RFC 3339 time; OWNER is the user who created it.
+  [[ "$(awk '{ print $5 }' <<<"$row")" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+(Z|[+-][0-9:]+)$ ]] ||
+    fail "CREATED is not RFC 3339: $row"
+  assert_equal "$(awk '{ print $6 }' <<<"$row")" root
+  pid=$(state_field "$CTR-b" .pid)
+  row=$(printf '%s\n' "${lines[@]:1}" | awk -v id="$CTR-b" '$1 == id')
+  assert_equal "$(awk '{ print $2, $3, $4 }' <<<"$row")" "$pid running $(realpath "$B2")"
+}
+
+@test "list --format json: an array with id, pid, status, bundle, created, owner" {
+  make_two
+  hrun husk list --format json
+  assert_ok
+  jq -e 'type == "array" and length == 2' <<<"$output" >/dev/null || fail "not a 2-array: $output"
+  local one
+  one=$(jq -c --arg id "$CTR" '.[] | select(.id == $id)' <<<"$output")
+  assert_equal "$(jq -r '.status' <<<"$one")" created
+  assert_equal "$(jq -r '.pid' <<<"$one")" "$(state_field "$CTR" .pid)"
+  assert_equal "$(jq -r '.bundle' <<<"$one")" "$(realpath "$BUNDLE")"
+  jq -e '.created | type == "string" and test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T")' <<<"$one" >/dev/null ||
+    fail "created missing: $one"
+  jq -e 'has("owner")' <<<"$one" >/dev/null || fail "owner missing: $one"
+  one=$(jq -c --arg id "$CTR-b" '.[] | select(.id == $id)' <<<"$output")
+  assert_equal "$(jq -r '.status' <<<"$one")" running
+  assert_equal "$(jq -r '.bundle' <<<"$one")" "$(realpath "$B2")"
+}
+
+@test "list shows a stopped container as stopped" {
+  set_args "$BUNDLE" true
+  hrun husk run --keep --bundle "$BUNDLE" "$CTR"
+  assert_ok
+  hrun husk list --format json
+  assert_ok
+  assert_equal "$(jq -r --arg id "$CTR" '.[] | select(.id == $id) | .status' <<<"$output")" stopped
+}
+
+# runc says "invalid format option" without the value: differs from runc.
+@test "list with a bad --format fails" {
+  hrun husk list --format yaml
+  assert_error_line 'yaml'
+}

@@ -1,0 +1,531 @@
+/* The cgroup driver against the host's real cgroups (as root; skipped
+   otherwise): path resolution, the record, create, every resource this host
+   has, join, pids, freeze, kill --all, device rules (v1 files and the v2
+   BPF program), destroy.  Everything lives under /husk-unit-<pid>/ and is
+   removed. */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroup/cgroup.h"
+#include "cleanup.h"
+
+static int test_no;
+static int failures;
+
+static void
+ok (int cond, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
+static void
+ok (int cond, const char *fmt, ...)
+{
+  va_list ap;
+  test_no++;
+  if (!cond)
+    failures++;
+  printf ("%s %d - ", cond ? "ok" : "not ok", test_no);
+  va_start (ap, fmt);
+  vprintf (fmt, ap);
+  va_end (ap);
+  putchar ('\n');
+  fflush (stdout);
+}
+
+static void
+skip (const char *why)
+{
+  printf ("ok %d # SKIP %s\n", ++test_no, why);
+}
+
+static void
+diag (struct husk_error **err)
+{
+  if (*err)
+    printf ("# %s\n", (*err)->msg);
+  husk_error_free (*err);
+  *err = NULL;
+}
+
+static struct oci_resources *
+resources (const char *json)
+{
+  struct oci_resources *r = NULL;
+  char *perr = NULL;
+  if (oci_resources_parse_data (json, strlen (json), "test", &r, &perr) < 0)
+    {
+      printf ("# parse: %s\n", perr);
+      free (perr);
+      exit (1);
+    }
+  return r;
+}
+
+static char *
+ctl_read (const struct cgroup *cg, const char *ctrl, const char *v1, const char *v2)
+{
+  const struct cgroup_dir *d = cgroup_find (cg, ctrl);
+  if (d == NULL)
+    return NULL;
+  return cgroup_read (d, d->v2 ? v2 : v1);
+}
+
+static bool
+str_is (char *s, const char *want)
+{
+  bool r = s && strcmp (s, want) == 0;
+  if (!r)
+    printf ("# got \"%s\", want \"%s\"\n", s ? s : "(null)", want);
+  free (s);
+  return r;
+}
+
+/* A child that waits for a byte on fd, then runs fn and exits with its
+   result. */
+static pid_t
+child (int *wfd, int (*fn) (void))
+{
+  int p[2];
+  if (pipe (p) < 0)
+    exit (1);
+  pid_t pid = fork ();
+  if (pid == 0)
+    {
+      char c;
+      close (p[1]);
+      if (read (p[0], &c, 1) != 1)
+        _exit (99);
+      _exit (fn ? fn () : 0);
+    }
+  close (p[0]);
+  *wfd = p[1];
+  return pid;
+}
+
+static int
+sleep_forever (void)
+{
+  for (;;)
+    pause ();
+  return 0;
+}
+
+static char device_dir[64];
+
+/* 0: /dev/null opens and the block device node does not (EPERM). */
+static int
+try_devices (void)
+{
+  int fd = open ("/dev/null", O_RDWR);
+  if (fd < 0)
+    return 10;
+  close (fd);
+  char node[96];
+  snprintf (node, sizeof node, "%s/blk", device_dir);
+  fd = open (node, O_RDONLY);
+  if (fd >= 0)
+    return 11;
+  return errno == EPERM ? 0 : 12;
+}
+
+/* 0: /dev/null opens and /dev/zero does not. */
+static int
+try_bpf (void)
+{
+  int fd = open ("/dev/null", O_RDWR);
+  if (fd < 0)
+    return 20;
+  close (fd);
+  fd = open ("/dev/zero", O_RDONLY);
+  if (fd >= 0)
+    return 21;
+  return errno == EPERM ? 0 : 22;
+}
+
+
+static const struct cgroup *mount_cg;
+static bool mount_ns;
+
+/* In a mount (and maybe cgroup) namespace of its own: mount the cgroup
+   tree read-only on a temp dir; 0 when pids.max there is the container's
+   (42) and cannot be written. */
+static int
+try_mount (void)
+{
+  struct husk_error *err = NULL;
+  if (unshare (CLONE_NEWNS | (mount_ns ? CLONE_NEWCGROUP : 0)) < 0
+      || mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+    return 30;
+  char dir[] = "/tmp/husk-unit-mnt-XXXXXX";
+  if (mkdtemp (dir) == NULL)
+    return 31;
+  int fd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  int ret = 0;
+  if (cgroup_mount_tree (fd, mount_ns, true, &err) < 0)
+    {
+      printf ("# %s\n", err->msg);
+      ret = 32;
+    }
+  const struct cgroup_dir *pd = cgroup_find (mount_cg, "pids");
+  char file[128];
+  snprintf (file, sizeof file, "%s/%s", dir, pd->v2 ? "pids.max" : "pids/pids.max");
+  if (ret == 0)
+    {
+      char buf[32] = "";
+      int f = open (file, O_RDONLY);
+      ssize_t n = f >= 0 ? read (f, buf, sizeof buf - 1) : -1;
+      if (n <= 0 || strncmp (buf, "42", 2) != 0)
+        ret = 33;
+      if (f >= 0)
+        close (f);
+      f = open (file, O_WRONLY);
+      if (f >= 0 || errno != EROFS)
+        ret = 34;
+    }
+  umount2 (dir, MNT_DETACH);
+  rmdir (dir);
+  return ret;
+}
+
+static int
+wait_status (pid_t pid)
+{
+  int st = 0;
+  while (waitpid (pid, &st, 0) < 0 && errno == EINTR)
+    ;
+  return st;
+}
+
+int
+main (void)
+{
+  if (geteuid () != 0)
+    {
+      puts ("1..0 # SKIP needs root and real cgroups");
+      return 0;
+    }
+  struct husk_error *err = NULL;
+  char top[64], path[96];
+  snprintf (top, sizeof top, "/husk-unit-%d", (int) getpid ());
+  snprintf (path, sizeof path, "%s/c1", top);
+
+  struct cgroup *cg = NULL;
+  int r = cgroup_resolve (path, "c1", &cg, &err);
+  ok (r == 0 && cg->n > 0, "resolve an absolute path");
+  diag (&err);
+  if (r < 0)
+    return 1;
+  printf ("# layout %s, %zu hierarchies\n", cgroup_layout_name (cg->layout), cg->n);
+  bool all = true;
+  for (size_t i = 0; i < cg->n; i++)
+    {
+      size_t ml = strlen (cg->dirs[i].mount);
+      all &= strncmp (cg->dirs[i].path, cg->dirs[i].mount, ml) == 0 && strcmp (cg->dirs[i].path + ml, path) == 0
+             && cg->dirs[i].created == 2;
+    }
+  ok (all, "every directory is <mount>%s, two levels to create", path);
+
+  struct cgroup *bad = NULL;
+  ok (cgroup_resolve ("system.slice:husk:x", "x", &bad, &err) < 0 && strstr (err->msg, "systemd"),
+      "systemd slice form refused");
+  diag (&err);
+  ok (cgroup_resolve ("/a/../b", "x", &bad, &err) < 0 && strstr (err->msg, "cgroupsPath"), "\"..\" refused");
+  diag (&err);
+  struct cgroup *rel = NULL;
+  ok (cgroup_resolve ("rel/x", "x", &rel, &err) == 0 && strstr (rel->dirs[0].path, "/rel/x"),
+      "relative path resolves under husk's own cgroup");
+  diag (&err);
+  cgroup_free (rel);
+
+  /* The record survives a round trip. */
+  char tmpl[] = "/tmp/husk-unit-XXXXXX";
+  char *sd = mkdtemp (tmpl);
+  int sdfd = open (sd, O_RDONLY | O_DIRECTORY);
+  struct cgroup *back = NULL;
+  ok (cgroup_record_write (sdfd, cg, NULL, &err) == 0 && cgroup_record_read (sdfd, &back, NULL, &err) == 0
+          && back && back->n == cg->n && strcmp (back->dirs[0].path, cg->dirs[0].path) == 0
+          && back->dirs[0].created == 2 && back->layout == cg->layout,
+      "cgroup.json round trip");
+  diag (&err);
+  cgroup_free (back);
+  back = NULL;
+
+  /* Recorded resources, and an update merged into them. */
+  struct oci_resources *rec = resources ("{\"memory\":{\"limit\":1000,\"swap\":-1},\"pids\":{\"limit\":5},"
+                                         "\"cpu\":{\"cpus\":\"0\",\"shares\":18446744073709551615}}");
+  struct oci_resources *upd = resources ("{\"memory\":{\"limit\":2000},\"cpu\":{\"mems\":\"0\"}}");
+  struct oci_resources *got = NULL;
+  ok (cgroup_record_write (sdfd, cg, rec, &err) == 0 && cgroup_record_update (sdfd, upd, &err) == 0
+          && cgroup_record_read (sdfd, &back, &got, &err) == 0 && got && got->memory
+          && got->memory->limit.v == 2000 && got->memory->swap.set && got->memory->swap.v == -1 && got->has_pids
+          && got->pids_limit.v == 5 && got->cpu && got->cpu->cpus && strcmp (got->cpu->cpus, "0") == 0
+          && got->cpu->mems && got->cpu->shares.v == UINT64_MAX,
+      "recorded resources keep an update's values and the rest");
+  diag (&err);
+  oci_resources_free (rec);
+  oci_resources_free (upd);
+  oci_resources_free (got);
+  cgroup_free (back);
+
+  ok (cgroup_create (cg, &err) == 0, "create");
+  diag (&err);
+  all = true;
+  for (size_t i = 0; i < cg->n; i++)
+    all &= access (cg->dirs[i].path, F_OK) == 0;
+  ok (all, "every directory exists");
+
+  /* Resources: each value seen in the controller's file. */
+  struct oci_resources *res = resources ("{\"memory\":{\"limit\":67108864,\"reservation\":33554432},"
+                                         "\"cpu\":{\"shares\":512,\"quota\":50000,\"period\":100000,\"cpus\":\"0\"},"
+                                         "\"pids\":{\"limit\":42}}");
+  ok (cgroup_apply (cg, res, false, &err) == 0, "apply memory, cpu, cpuset, pids");
+  diag (&err);
+  oci_resources_free (res);
+  ok (str_is (ctl_read (cg, "memory", "memory.limit_in_bytes", "memory.max"), "67108864"), "memory limit");
+  ok (str_is (ctl_read (cg, "memory", "memory.soft_limit_in_bytes", "memory.low"), "33554432"), "memory reservation");
+  const struct cgroup_dir *cpu = cgroup_find (cg, "cpu");
+  ok (str_is (ctl_read (cg, "cpu", "cpu.shares", "cpu.weight"), cpu && cpu->v2 ? "20" : "512"), "cpu shares");
+  ok (str_is (ctl_read (cg, "cpu", "cpu.cfs_quota_us", "cpu.max"), cpu && cpu->v2 ? "50000 100000" : "50000"),
+      "cpu quota");
+  ok (str_is (ctl_read (cg, "cpuset", "cpuset.cpus", "cpuset.cpus"), "0"), "cpuset cpus");
+  ok (str_is (ctl_read (cg, "pids", "pids.max", "pids.max"), "42"), "pids limit");
+
+  /* update: only the members given change. */
+  res = resources ("{\"memory\":{\"limit\":134217728},\"pids\":{\"limit\":-1}}");
+  ok (cgroup_apply (cg, res, true, &err) == 0, "update memory and pids");
+  diag (&err);
+  oci_resources_free (res);
+  ok (str_is (ctl_read (cg, "memory", "memory.limit_in_bytes", "memory.max"), "134217728"), "memory limit updated");
+  ok (str_is (ctl_read (cg, "memory", "memory.soft_limit_in_bytes", "memory.low"), "33554432"),
+      "reservation unchanged");
+  ok (str_is (ctl_read (cg, "pids", "pids.max", "pids.max"), "max"), "pids -1 is max");
+
+  /* hugetlb wherever the host has it (here: the unified tree). */
+  const struct cgroup_dir *hd = cgroup_find (cg, "hugetlb");
+  if (hd && cgroup_has_file (hd, hd->v2 ? "hugetlb.2MB.max" : "hugetlb.2MB.limit_in_bytes"))
+    {
+      res = resources ("{\"hugepageLimits\":[{\"pageSize\":\"2MB\",\"limit\":4194304}]}");
+      ok (cgroup_apply (cg, res, false, &err) == 0, "apply hugepageLimits");
+      diag (&err);
+      oci_resources_free (res);
+      ok (str_is (ctl_read (cg, "hugetlb", "hugetlb.2MB.limit_in_bytes", "hugetlb.2MB.max"), "4194304"),
+          "hugetlb 2MB limit");
+    }
+  else
+    {
+      skip ("no 2MB hugetlb");
+      skip ("no 2MB hugetlb");
+    }
+  /* A controller the host lacks: an error naming it and the field. */
+  if (cgroup_find (cg, "net_cls") == NULL)
+    {
+      res = resources ("{\"network\":{\"classID\":1048577}}");
+      ok (cgroup_apply (cg, res, false, &err) < 0 && strstr (err->msg, "network.classID")
+              && strstr (err->msg, "net_cls"),
+          "network.classID without net_cls: clear error");
+      diag (&err);
+      oci_resources_free (res);
+    }
+  else
+    skip ("net_cls is mounted");
+  if (cgroup_find (cg, "rdma") == NULL)
+    {
+      res = resources ("{\"rdma\":{\"mlx5_0\":{\"hcaHandles\":3}}}");
+      ok (cgroup_apply (cg, res, false, &err) < 0 && strstr (err->msg, "rdma"), "rdma without the controller");
+      diag (&err);
+      oci_resources_free (res);
+    }
+  else
+    skip ("rdma is mounted");
+  const struct cgroup_dir *bd = cgroup_find (cg, "blkio");
+  if (bd && !bd->v2 && !cgroup_has_file (bd, "blkio.weight") && !cgroup_has_file (bd, "blkio.bfq.weight"))
+    {
+      res = resources ("{\"blockIO\":{\"weight\":300}}");
+      ok (cgroup_apply (cg, res, false, &err) < 0 && strstr (err->msg, "blockIO.weight"),
+          "blockIO.weight without weight files: clear error");
+      diag (&err);
+      oci_resources_free (res);
+    }
+  else if (bd)
+    {
+      res = resources ("{\"blockIO\":{\"weight\":300}}");
+      ok (cgroup_apply (cg, res, false, &err) == 0, "blockIO.weight");
+      diag (&err);
+      oci_resources_free (res);
+      char *w = cgroup_read (bd, cgroup_has_file (bd, "blkio.weight") ? "blkio.weight" : "blkio.bfq.weight");
+      ok (w && strstr (w, "300"), "blockIO.weight in the weight file (%s)", w ? w : "missing");
+      free (w);
+    }
+  else
+    skip ("no blkio controller");
+  if (cg->layout == CGROUP_LAYOUT_HYBRID)
+    {
+      res = resources ("{\"unified\":{\"memory.max\":\"1000000\"}}");
+      ok (cgroup_apply (cg, res, false, &err) < 0 && strstr (err->msg, "bound to cgroup v1"),
+          "unified key of a v1 controller refused on hybrid");
+      diag (&err);
+      oci_resources_free (res);
+    }
+  else
+    skip ("not hybrid");
+
+  /* The cgroup tree inside a container, with and without a cgroup
+     namespace.  pids.max is 42 again first. */
+  res = resources ("{\"pids\":{\"limit\":42}}");
+  cgroup_apply (cg, res, false, &err);
+  diag (&err);
+  oci_resources_free (res);
+  mount_cg = cg;
+  for (int ns = 1; ns >= 0; ns--)
+    {
+      int wfd;
+      mount_ns = ns;
+      pid_t mp = child (&wfd, try_mount);
+      ok (cgroup_join (cg, mp, &err) == 0, "join the mounting child");
+      diag (&err);
+      if (write (wfd, "x", 1) != 1)
+        return 1;
+      int st = wait_status (mp);
+      ok (WIFEXITED (st) && WEXITSTATUS (st) == 0, "cgroup mount %s a cgroup namespace: own pids.max, read-only (%d)",
+          ns ? "with" : "without", WEXITSTATUS (st));
+      close (wfd);
+    }
+
+  /* join, pids, freeze, kill --all */
+  int wfd;
+  pid_t pid = child (&wfd, sleep_forever);
+  ok (cgroup_join (cg, pid, &err) == 0, "join a child");
+  diag (&err);
+  pid_t *pids = NULL;
+  size_t n = 0;
+  ok (cgroup_pids (cg, &pids, &n, &err) == 0 && n == 1 && pids[0] == pid, "pids lists the child");
+  diag (&err);
+  free (pids);
+  ok (cgroup_freeze (cg, true, &err) == 0 && cgroup_is_frozen (cg), "freeze");
+  diag (&err);
+  ok (cgroup_freeze (cg, false, &err) == 0 && !cgroup_is_frozen (cg), "thaw");
+  diag (&err);
+  ok (cgroup_kill_all (cg, SIGTERM, &err) == 0, "kill all SIGTERM");
+  diag (&err);
+  int st = wait_status (pid);
+  ok (WIFSIGNALED (st) && WTERMSIG (st) == SIGTERM, "the child died of SIGTERM");
+  close (wfd);
+
+  /* Device rules: the default set allows /dev/null, denies a block node. */
+  snprintf (device_dir, sizeof device_dir, "%s", sd);
+  char node[96];
+  snprintf (node, sizeof node, "%s/blk", sd);
+  ok (mknod (node, S_IFBLK | 0600, makedev (7, 250)) == 0, "mknod a loop-like block node");
+  const struct cgroup_dir *dd = cgroup_find (cg, "devices");
+  if (dd && !dd->v2)
+    {
+      pid = child (&wfd, try_devices);
+      ok (cgroup_join (cg, pid, &err) == 0 && cgroup_devices_apply (cg, NULL, NULL, &err) == 0,
+          "v1 default device rules");
+      diag (&err);
+      _cleanup_free_ char *list = cgroup_read (dd, "devices.list");
+      ok (list && strstr (list, "c 1:3 rwm") && !strstr (list, "a *:*"), "devices.list has the defaults only");
+      if (write (wfd, "x", 1) != 1)
+        return 1;
+      st = wait_status (pid);
+      ok (WIFEXITED (st) && WEXITSTATUS (st) == 0, "in the cgroup: /dev/null opens, the block node does not (%d)",
+          WEXITSTATUS (st));
+      close (wfd);
+    }
+  else
+    for (int i = 0; i < 3; i++)
+      skip ("no v1 devices controller");
+
+  /* The v2 program, wherever a unified hierarchy exists (also on hybrid:
+     the kernel checks both). */
+  const struct cgroup_dir *ud = NULL;
+  for (size_t i = 0; i < cg->n; i++)
+    if (cg->dirs[i].v2)
+      ud = &cg->dirs[i];
+  if (ud)
+    {
+      struct cgroup_device_rule rules[] = {
+        { false, 'a', -1, -1, 7 },
+        { true, 'c', 1, -1, CGROUP_DEV_READ | CGROUP_DEV_WRITE },
+        { false, 'c', 1, 5, CGROUP_DEV_READ },
+      };
+      /* Twice: the second replaces the first. */
+      ok (cgroup_devices_bpf_attach (ud->path, rules, 2, &err) == 0
+              && cgroup_devices_bpf_attach (ud->path, rules, 3, &err) == 0,
+          "attach the BPF device program twice");
+      diag (&err);
+      pid = child (&wfd, try_bpf);
+      ok (cgroup_join (cg, pid, &err) == 0, "join");
+      diag (&err);
+      if (write (wfd, "x", 1) != 1)
+        return 1;
+      st = wait_status (pid);
+      ok (WIFEXITED (st) && WEXITSTATUS (st) == 0,
+          "BPF rules: /dev/null opens, /dev/zero (denied by the last rule) does not (%d)", WEXITSTATUS (st));
+      close (wfd);
+    }
+  else
+    for (int i = 0; i < 3; i++)
+      skip ("no unified hierarchy");
+  unlink (node);
+
+  /* destroy kills what is left and removes both levels. */
+  pid = child (&wfd, sleep_forever);
+  ok (cgroup_join (cg, pid, &err) == 0 && cgroup_freeze (cg, true, &err) == 0, "a frozen leftover");
+  diag (&err);
+  ok (cgroup_destroy (cg, &err) == 0, "destroy");
+  diag (&err);
+  st = wait_status (pid);
+  ok (WIFSIGNALED (st) && WTERMSIG (st) == SIGKILL, "the leftover was killed");
+  close (wfd);
+  all = true;
+  for (size_t i = 0; i < cg->n; i++)
+    {
+      _cleanup_free_ char *t = xasprintf ("%s%s", cg->dirs[i].mount, top);
+      all &= access (cg->dirs[i].path, F_OK) < 0 && access (t, F_OK) < 0;
+    }
+  ok (all, "no directory is left");
+
+  /* A cgroup that existed before is used and left in place. */
+  struct cgroup *pre = NULL;
+  if (cgroup_resolve (path, "c1", &pre, &err) == 0)
+    {
+      for (size_t i = 0; i < pre->n; i++)
+        {
+          _cleanup_free_ char *t = xasprintf ("%s%s", pre->dirs[i].mount, top);
+          mkdir (t, 0755);
+          mkdir (pre->dirs[i].path, 0755);
+        }
+      cgroup_free (pre);
+      pre = NULL;
+    }
+  ok (cgroup_resolve (path, "c1", &pre, &err) == 0 && pre->dirs[0].created == 0, "existing cgroup: created 0");
+  diag (&err);
+  ok (cgroup_create (pre, &err) == 0 && cgroup_destroy (pre, &err) == 0 && access (pre->dirs[0].path, F_OK) == 0,
+      "create and destroy leave it in place");
+  diag (&err);
+  for (size_t i = 0; pre && i < pre->n; i++)
+    {
+      _cleanup_free_ char *t = xasprintf ("%s%s", pre->dirs[i].mount, top);
+      rmdir (pre->dirs[i].path);
+      rmdir (t);
+    }
+  cgroup_free (pre);
+  cgroup_free (cg);
+  unlinkat (sdfd, "cgroup.json", 0);
+  close (sdfd);
+  rmdir (sd);
+  printf ("1..%d\n", test_no);
+  return failures ? 1 : 0;
+}
