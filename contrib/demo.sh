@@ -26,7 +26,7 @@ for applet in sh hostname ls cat echo readlink; do ln -s busybox "$bundle/rootfs
 # husk spec writes runc's default config.  The demo runs a script instead of
 # an interactive shell, and leaves out what this husk cannot apply yet
 # (husk refuses such fields by name rather than ignore them).
-script='echo "hostname: $(hostname)"; echo "pid: $$"; for ns in /proc/self/ns/*; do echo "ns: $(readlink $ns)"; done'
+script='echo "hostname: $(hostname)"; echo "pid: $$"; for ns in /proc/self/ns/*; do echo "${ns##*/}: $(readlink $ns)"; done'
 jq --arg s "$script" '
 	.process.terminal = false | .process.args = ["sh", "-c", $s]
 	| del(.process.capabilities, .process.rlimits, .linux.maskedPaths, .linux.readonlyPaths, .linux.resources)
@@ -37,4 +37,4 @@ mv "$bundle/config.json.new" "$bundle/config.json"
 echo "--- inside the container:"
 "$husk" --root "$root" run --bundle "$bundle" demo </dev/null
 echo "--- the host, for comparison:"
-for ns in /proc/self/ns/*; do echo "ns: $(readlink "$ns")"; done
+for ns in /proc/self/ns/*; do echo "${ns##*/}: $(readlink "$ns")"; done

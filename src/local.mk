@@ -10,14 +10,25 @@ src_libhusk_libhusk_a_SOURCES = \
 	src/libhusk/process.c src/libhusk/process.h \
 	src/libhusk/state.c src/libhusk/state.h \
 	src/libhusk/sync.c src/libhusk/sync.h \
+	src/libhusk/idmap.c src/libhusk/idmap.h \
+	src/libhusk/identity.c src/libhusk/identity.h \
+	src/libhusk/proclimits.c src/libhusk/proclimits.h \
+	src/libhusk/hooks.c src/libhusk/hooks.h \
+	src/libhusk/exec.c src/libhusk/exec.h \
 	src/libhusk/mounts.c src/libhusk/mounts.h \
 	src/libhusk/devices.c src/libhusk/devices.h \
 	src/libhusk/sysctl.c src/libhusk/sysctl.h \
 	src/libhusk/namespaces.c src/libhusk/namespaces.h \
 	src/libhusk/terminal.c src/libhusk/terminal.h \
+	src/libhusk/caps.c src/libhusk/caps.h \
+	src/libhusk/seccomp_filter.c src/libhusk/seccomp_filter.h \
+	src/libhusk/lsm.c src/libhusk/lsm.h \
 	src/libhusk/cgroup/cgroup.c src/libhusk/cgroup/cgroup.h \
 	src/libhusk/cgroup/record.c \
-	src/libhusk/cgroup/resources.c \
+	src/libhusk/cgroup/resources.c src/libhusk/cgroup/resources.h \
+	src/libhusk/cgroup/memory.c src/libhusk/cgroup/cpu.c src/libhusk/cgroup/pids.c \
+	src/libhusk/cgroup/blkio.c src/libhusk/cgroup/hugetlb.c src/libhusk/cgroup/network.c \
+	src/libhusk/cgroup/rdma.c src/libhusk/cgroup/unified.c \
 	src/libhusk/cgroup/devices.c src/libhusk/cgroup/devices-bpf.c \
 	src/libhusk/cgroup/stats.c \
 	src/libhusk/cgroup/v1.c src/libhusk/cgroup/v2.c \

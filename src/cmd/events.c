@@ -41,9 +41,26 @@ cmd_events_run (struct husk_globals *g, struct cmd_args *a, struct husk_error **
   if (cmd_expect_args (a->cmd, a, 1, 1, err) < 0
       || (cmd_opt (a, "interval") && parse_interval (cmd_opt (a, "interval"), &interval, err) < 0))
     return -1;
+  /* Streaming: an {"type":"oom"} event whenever the OOM killer struck
+     since the last look, as runc prints them, then the stats. */
+  long long ooms = 0;
+  if (!cmd_flag (a, "stats") && container_oom_kills (g->root, a->argv[0], &ooms, err) < 0)
+    return -1;
   for (bool first = true;; first = false)
     {
       char *json = NULL;
+      long long now = ooms;
+      if (!first && !cmd_flag (a, "stats") && container_oom_kills (g->root, a->argv[0], &now, err) == 0
+          && now > ooms)
+        {
+          printf ("{\"type\":\"oom\",\"id\":\"%s\"}\n", a->argv[0]);
+          ooms = now;
+        }
+      if (*err)
+        {
+          husk_error_free (*err);
+          *err = NULL;
+        }
       bool running = false;
       if (container_stats (g->root, a->argv[0], &json, &running, err) < 0)
         {

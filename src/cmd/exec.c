@@ -1,7 +1,13 @@
 /* husk exec: run a new process in a running container. */
 #include <config.h>
 
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cmd.h"
+#include "exec.h"
 
 static const struct cmd_option exec_options[] = {
   { "console-socket", 0, CMD_ARG_VALUE, "SOCK", "path to an AF_UNIX socket that receives the master end of the container's pseudoterminal" },
@@ -23,11 +29,55 @@ static const struct cmd_option exec_options[] = {
   { 0 },
 };
 
+/* Exits with the process's status (husk's own failures are exit 1, from
+   main), as runc does. */
+static int
+cmd_exec_run (struct husk_globals *g, struct cmd_args *a, struct husk_error **err)
+{
+  if (cmd_expect_args (a->cmd, a, 1, -1, err) < 0)
+    return -1;
+  struct exec_opts o = {
+    .root = g->root,
+    .id = a->argv[0],
+    .process_path = cmd_opt (a, "process"),
+    .args = a->argv + 1,
+    .cwd = cmd_opt (a, "cwd"),
+    .env = cmd_opt_list (a, "env", NULL),
+    .tty = cmd_flag (a, "tty"),
+    .tty_set = cmd_flag (a, "tty"),  /* --tty=false: the base's value */
+    .user = cmd_opt (a, "user"),
+    .additional_gids = cmd_opt_list (a, "additional-gids", NULL),
+    .caps = cmd_opt_list (a, "cap", NULL),
+    .no_new_privs = cmd_flag (a, "no-new-privs"),
+    .apparmor = cmd_opt (a, "apparmor"),
+    .process_label = cmd_opt (a, "process-label"),
+    .cgroups = cmd_opt_list (a, "cgroup", NULL),
+    .ignore_paused = cmd_flag (a, "ignore-paused"),
+    .detach = cmd_flag (a, "detach"),
+    .pid_file = cmd_opt (a, "pid-file"),
+    .console_socket = cmd_opt (a, "console-socket"),
+  };
+  const char *fds = cmd_opt (a, "preserve-fds");
+  if (fds)
+    {
+      char *end;
+      errno = 0;
+      long n = strtol (fds, &end, 10);
+      if (errno || *end || end == fds || n < 0 || n > INT_MAX - 3)
+        return husk_error_set (err, "--preserve-fds: invalid number \"%s\"", fds);
+      o.preserve_fds = (int) n;
+    }
+  int status = 0;
+  if (exec_run (&o, &status, err) < 0)
+    return -1;
+  return status;
+}
+
 const struct husk_command cmd_exec = {
   .name = "exec",
   .usage = "[options] <container-id> [command [args...]]",
   .summary = "run a new process in a running container",
   .takes_id = true,
   .options = exec_options,
-  .run = cmd_refuse_unimplemented,
+  .run = cmd_exec_run,
 };

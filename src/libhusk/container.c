@@ -26,10 +26,17 @@
 #include "cleanup.h"
 #include "container.h"
 #include "container_id.h"
+#include "hooks.h"
+#include "identity.h"
+#include "idmap.h"
 #include "init.h"
+#include "proclimits.h"
 #include "log.h"
+#include "lsm.h"
 #include "namespaces.h"
 #include "process.h"
+#include "caps.h"
+#include "seccomp_filter.h"
 #include "state.h"
 #include "sync.h"
 #include "terminal.h"
@@ -55,14 +62,14 @@ strv_freep (char ***v)
 }
 #define _cleanup_strv_ __attribute__ ((cleanup (strv_freep)))
 
-static size_t
-hooks_count (const struct oci_hooks *h)
+static void
+seccomp_freep (struct seccomp_program **p)
 {
-  if (h == NULL)
-    return 0;
-  return h->prestart.n + h->create_runtime.n + h->create_container.n + h->start_container.n
-         + h->poststart.n + h->poststop.n;
+  seccomp_program_free (*p);
 }
+#define _cleanup_seccomp_ __attribute__ ((cleanup (seccomp_freep)))
+
+#define _cleanup_plan_ __attribute__ ((cleanup (namespaces_plan_close)))
 
 int
 container_check_supported (const struct oci_config *c, struct husk_error **err)
@@ -79,32 +86,12 @@ container_check_supported (const struct oci_config *c, struct husk_error **err)
     const char *path;
     bool used;
   } rows[] = {
-    { "hooks", hooks_count (c->hooks) > 0 },
     { "process.commandLine", p && p->command_line },
-    { "process.user.uid", p && p->user.uid != 0 },
-    { "process.user.gid", p && p->user.gid != 0 },
-    { "process.user.umask", p && p->user.umask.set },
-    { "process.user.additionalGids", p && p->user.additional_gids.n > 0 },
-    { "process.user.username", p && p->user.username },
-    { "process.capabilities", p && p->capabilities },
-    { "process.rlimits", p && p->rlimits.n > 0 },
-    { "process.apparmorProfile", p && p->apparmor_profile },
-    { "process.oomScoreAdj", p && p->oom_score_adj.set },
-    { "process.selinuxLabel", p && p->selinux_label },
-    { "process.scheduler", p && p->scheduler },
-    { "process.ioPriority", p && p->io_priority },
-    { "process.execCPUAffinity", p && p->exec_cpu_affinity },
-    { "linux.uidMappings", l && l->uid_mappings.n > 0 },
-    { "linux.gidMappings", l && l->gid_mappings.n > 0 },
-    { "linux.timeOffsets", l && l->time_offsets },
     { "linux.devices", l && l->devices.n > 0 },
     { "linux.intelRdt", l && l->intel_rdt },
     { "linux.sysctl", l && l->sysctl.n > 0 },
-    { "linux.seccomp", l && l->seccomp },
     { "linux.maskedPaths", l && l->masked_paths.n > 0 },
     { "linux.readonlyPaths", l && l->readonly_paths.n > 0 },
-    { "linux.mountLabel", l && l->mount_label },
-    { "linux.personality", l && l->personality },
     { "linux.memoryPolicy", l && l->memory_policy },
     { "linux.netDevices", l && l->net_devices.n > 0 },
   };
@@ -228,6 +215,20 @@ clone_init (int clone_flags, int cgroup_fd, int *pid, struct husk_error **err)
   return 0;
 }
 
+/* The init opens exec.fifo for writing last, as process.user (init.c),
+   which may be any host uid (the maps of a new or joined user namespace
+   decide): like runc's, the fifo is writable by all (0622) and the state
+   dir searchable (0711).  Nobody else reaches them: the state root above
+   is 0700, and the init opens the fifo through its fd of the state dir.
+   Nothing else in the dir is readable by others. */
+static int
+give_fifo_to_process (int dirfd, struct husk_error **err)
+{
+  if (fchmodat (dirfd, "exec.fifo", 0622, 0) < 0 || fchmod (dirfd, 0711) < 0)
+    return husk_error_sys (err, errno, "make exec.fifo writable by the container's user");
+  return 0;
+}
+
 /* What create makes, so that one function can undo it. */
 struct creation
 {
@@ -260,11 +261,40 @@ creation_undo (struct creation *cr)
     unlink (cr->pid_file);
 }
 
+/* The init's mounts are made and it waits before pivot_root: the point
+   of the prestart (deprecated, still run) and createRuntime hooks, which
+   run here, in the runtime's namespaces.  Their stdin says "created": the
+   environment exists (runc sends "creating"; the spec and the OCI
+   validation suite's hooks_stdin want "created"). */
+static int
+run_create_runtime_hooks (const struct oci_config *c, const struct husk_state *st,
+                          struct husk_error **err)
+{
+  _cleanup_free_ char *json = state_json (st, STATE_CREATED, false, false);
+  if (hooks_run (c->hooks, HOOKS_PRESTART, json, err) < 0
+      || hooks_run (c->hooks, HOOKS_CREATE_RUNTIME, json, err) < 0)
+    return -1;
+  return 0;
+}
+
 /* Reads the init's messages until READY.  The pty master is sent on to
    the console socket, or, for husk run in the foreground without one,
    kept. */
+/* The notify listener of the init's filter, to the seccomp agent, with
+   the state of the container being created. */
 static int
-wait_for_ready (const struct container_create_opts *o, int sync_fd, int pid, int console, int *pty,
+send_seccomp_listener (const struct oci_config *c, const struct husk_state *st, int pid, int fd,
+                       struct husk_error **err)
+{
+  if (c->linux_ == NULL || c->linux_->seccomp == NULL)
+    return husk_error_set (err, "sync: unexpected SECCOMP from the container init");
+  _cleanup_free_ char *state = state_json (st, STATE_CREATING, false, false);
+  return seccomp_send_to_agent (c->linux_->seccomp, st->oci_version, pid, state, fd, err);
+}
+
+static int
+wait_for_ready (const struct container_create_opts *o, const struct oci_config *c,
+                const struct husk_state *st, int sync_fd, int pid, int console, int *pty,
                 struct husk_error **err)
 {
   for (;;)
@@ -289,6 +319,22 @@ wait_for_ready (const struct container_create_opts *o, int sync_fd, int pid, int
           return 0;
         case SYNC_ERROR:
           return husk_error_set (err, "%s", text ? text : "container init failed");
+        case SYNC_TIMENS:
+          if (namespaces_write_time_offsets (pid, c->linux_ ? c->linux_->time_offsets : NULL, err) < 0
+              || sync_send (sync_fd, SYNC_TIMENS_DONE, NULL, -1, err) < 0)
+            return -1;
+          break;
+        case SYNC_HOOKS:
+          if (run_create_runtime_hooks (c, st, err) < 0
+              || sync_send (sync_fd, SYNC_HOOKS_DONE, NULL, -1, err) < 0)
+            return -1;
+          break;
+        case SYNC_SECCOMP:
+          if (fd < 0)
+            return husk_error_set (err, "sync: SECCOMP message without a file descriptor");
+          if (send_seccomp_listener (c, st, pid, fd, err) < 0)
+            return -1;
+          break;
         case SYNC_PTY:
           if (fd < 0)
             return husk_error_set (err, "sync: PTY message without a file descriptor");
@@ -314,6 +360,11 @@ create_container (const struct container_create_opts *o, const struct oci_config
     return -1;
   if (mkfifoat (cr->dirfd, "exec.fifo", 0600) < 0)
     return husk_error_sys (err, errno, "create exec.fifo");
+  if (give_fifo_to_process (cr->dirfd, err) < 0)
+    return -1;
+  _cleanup_free_ char *config_path = xasprintf ("%s/config.json", ia->bundle);
+  if (state_config_save (cr->dirfd, config_path, err) < 0)
+    return -1;
   /* The cgroups (recorded in the state dir first) exist and are limited
      before the init does; it is moved in before it runs any container
      code, so the limits cover the setup too. */
@@ -340,7 +391,23 @@ create_container (const struct container_create_opts *o, const struct oci_config
      its cgroup (init.c): cloned into one here, its root would be husk's
      cgroup. */
   _cleanup_close_ int cg_fd = cgroup_clone_fd (cg);
-  if (clone_init (ia->clone_flags & ~CLONE_NEWCGROUP, cg_fd, &pid, err) < 0)
+  /* The joined pid, net, ipc, uts and time namespaces are entered
+     around clone3 only (namespaces.h says why). */
+  int saved_ns[NAMESPACES_SAVED_MAX];
+  int ns_ret = namespaces_enter_joined (ia->ns, saved_ns, err);
+  if (ns_ret == 0)
+    ns_ret = clone_init (ia->ns->clone_flags, cg_fd, &pid, err);
+  if (pid != 0)
+    {
+      struct husk_error *leave_err = NULL;
+      if (namespaces_leave_joined (saved_ns, &leave_err) < 0 && ns_ret == 0)
+        {
+          *err = steal_pointer (&leave_err);
+          ns_ret = -1;
+        }
+      husk_error_free (leave_err);
+    }
+  if (ns_ret < 0 && pid <= 0)
     {
       cgroup_free (cg);
       return -1;
@@ -359,9 +426,15 @@ create_container (const struct container_create_opts *o, const struct oci_config
   cr->pid = pid;
   close (steal_fd (&child_end));
   close (steal_fd (&state_fd));
-  cg_ret = cgroup_join (cg, pid, err);
+  cg_ret = ns_ret < 0 ? -1 : cgroup_join (cg, pid, err);
   cgroup_free (cg);
   if (cg_ret < 0)
+    return -1;
+  /* Before RECORDED, which is when the init goes on: in a new user
+     namespace it first becomes the mapped root. */
+  if ((ia->ns->new_flags & CLONE_NEWUSER) && idmap_write (pid, c, err) < 0)
+    return -1;
+  if (proclimits_write_oom_score_adj (pid, c->process, err) < 0)
     return -1;
 
   char proc_state;
@@ -370,7 +443,7 @@ create_container (const struct container_create_opts *o, const struct oci_config
   st->pid = pid;
   if (state_write (cr->dirfd, st, err) < 0
       || sync_send (parent_end, SYNC_RECORDED, NULL, -1, err) < 0
-      || wait_for_ready (o, parent_end, pid, cr->console, pty, err) < 0)
+      || wait_for_ready (o, c, st, parent_end, pid, cr->console, pty, err) < 0)
     return -1;
   free (st->status);
   st->status = xstrdup ("created");
@@ -403,9 +476,17 @@ create_holding_lock (const struct container_create_opts *o, int *rootfd_out, int
       free (perr);
       return -1;
     }
-  int clone_flags = 0;
-  if (container_check_supported (c, err) < 0 || namespaces_clone_flags (c, &clone_flags, err) < 0
-      || check_config (c, o, clone_flags, err) < 0)
+  _cleanup_plan_ struct namespaces_plan plan = { 0 };
+  if (container_check_supported (c, err) < 0 || namespaces_plan (c, &plan, err) < 0
+      || check_config (c, o, plan.new_flags, err) < 0
+      || idmap_check (c, (plan.new_flags & CLONE_NEWUSER) != 0, err) < 0
+      || identity_check (c->process, err) < 0 || proclimits_check (c, err) < 0
+      || caps_check (c->process->capabilities, err) < 0 || lsm_check (c, err) < 0)
+    return -1;
+  /* Compiled here, so that a bad profile fails before anything is made;
+     the init inherits the program and only installs it. */
+  _cleanup_seccomp_ struct seccomp_program *seccomp = NULL;
+  if (seccomp_compile (c->linux_ ? c->linux_->seccomp : NULL, &seccomp, err) < 0)
     return -1;
   _cleanup_free_ char *root_path
       = c->root->path[0] == '/' ? xstrdup (c->root->path) : xasprintf ("%s/%s", bundle, c->root->path);
@@ -422,10 +503,12 @@ create_holding_lock (const struct container_create_opts *o, int *rootfd_out, int
     .id = o->id,
     .no_pivot = o->no_pivot,
     .no_new_keyring = o->no_new_keyring,
-    .clone_flags = clone_flags,
+    .clone_flags = plan.new_flags,
+    .ns = &plan,
     .keep_fds = listen_fds + o->preserve_fds,
     .argv = argv,
     .env = env,
+    .seccomp = seccomp,
   };
 
   _cleanup_state_ struct husk_state *st = xcalloc (1, sizeof *st);
@@ -548,7 +631,16 @@ start_locked (int dirfd, const char *id, struct husk_error **err)
     return -1;
   if (pidfd < 0)
     return not_created_error (STATE_STOPPED, "start", err);
-  return release_init (dirfd, pidfd, err);
+  _cleanup_config_ struct oci_config *saved = NULL;
+  if (state_config_load (dirfd, &saved, err) < 0 || release_init (dirfd, pidfd, err) < 0)
+    return -1;
+  /* poststart: the process has started; failures are only warnings. */
+  if (hooks_count (saved ? saved->hooks : NULL, HOOKS_POSTSTART) > 0)
+    {
+      _cleanup_free_ char *json = state_json (st, STATE_RUNNING, false, false);
+      return hooks_run (saved->hooks, HOOKS_POSTSTART, json, err);
+    }
+  return 0;
 }
 
 int
@@ -659,11 +751,26 @@ delete_locked (int rootfd, int dirfd, const char *id, bool force, struct husk_er
       if (pidfd >= 0 && kill_and_wait (pidfd, err) < 0)
         return -1;
     }
+  /* poststop runs once the container is gone, from the config create
+     saved: read it before the state dir goes.  Its failures are only
+     warnings, and so is a saved config that cannot be read. */
+  _cleanup_config_ struct oci_config *saved = NULL;
+  struct husk_error *load_err = NULL;
+  if (state_config_load (dirfd, &saved, &load_err) < 0)
+    {
+      log_warning ("poststop hooks not run: %s", load_err->msg);
+      husk_error_free (load_err);
+    }
   /* A stopped container's leftovers (children of an init without its own
      pid namespace) die with its cgroups. */
-  if (cgroup_container_remove (dirfd, err) < 0)
+  if (cgroup_container_remove (dirfd, err) < 0 || state_remove (rootfd, id, dirfd, err) < 0)
     return -1;
-  return state_remove (rootfd, id, dirfd, err);
+  if (hooks_count (saved ? saved->hooks : NULL, HOOKS_POSTSTOP) > 0)
+    {
+      _cleanup_free_ char *json = state_json (st, STATE_STOPPED, false, false);
+      return hooks_run (saved->hooks, HOOKS_POSTSTOP, json, err);
+    }
+  return 0;
 }
 
 int

@@ -22,10 +22,17 @@ struct devices_default
   unsigned int major, minor;
 };
 
+/* clang-format off */
 static const struct devices_default devices_defaults[] = {
-  { "null", 1, 3 }, { "zero", 1, 5 }, { "full", 1, 7 }, { "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 },
+  { "null", 1, 3 },
+  { "zero", 1, 5 },
+  { "full", 1, 7 },
+  { "random", 1, 8 },
+  { "urandom", 1, 9 },
+  { "tty", 5, 0 },
   { NULL, 0, 0 },
 };
+/* clang-format on */
 
 /* The symlinks of runtime-spec runtime-linux.md, and ptmx into the
    container's own devpts instance. */
@@ -50,11 +57,13 @@ static const struct
   const char *name;
   mode_t type;
 } devices_types[] = {
+  /* clang-format off */
   { "c", S_IFCHR },
   { "u", S_IFCHR },
   { "b", S_IFBLK },
   { "p", S_IFIFO },
   { NULL, 0 },
+  /* clang-format on */
 };
 
 /* One node to make: what, where, and the host path to bind from when
@@ -221,8 +230,8 @@ devices_bind_console (int pty_slave, struct husk_error **err)
   _cleanup_close_ int root = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (root < 0)
     return husk_error_sys (err, errno, "open \"/\"");
-  _cleanup_close_ int target
-      = mounts_open_create (root, "dev/console", MOUNTS_CREATE_FILE, RESOLVE_NO_SYMLINKS, "/dev/console", err);
+  _cleanup_close_ int target = mounts_open_create (root, "dev/console", MOUNTS_CREATE_FILE,
+                                                   RESOLVE_NO_SYMLINKS, "/dev/console", err);
   if (target < 0)
     return -1;
   struct stat st;

@@ -14,10 +14,16 @@
 #include <unistd.h>
 #include <linux/keyctl.h>
 
+#include "caps.h"
 #include "cleanup.h"
+#include "hooks.h"
+#include "identity.h"
 #include "init.h"
+#include "proclimits.h"
 #include "mounts.h"
 #include "process.h"
+#include "seccomp_filter.h"
+#include "state.h"
 #include "sync.h"
 #include "terminal.h"
 
@@ -42,16 +48,6 @@ static int
 wait_for_recorded (int sync_fd, struct husk_error **err)
 {
   return sync_expect (sync_fd, SYNC_RECORDED, "husk", err);
-}
-
-/* The parent moved us into the container's cgroups before RECORDED; a
-   cgroup namespace made now has them as its root. */
-static int
-enter_cgroup_namespace (const struct init_args *a, struct husk_error **err)
-{
-  if ((a->clone_flags & CLONE_NEWCGROUP) && unshare (CLONE_NEWCGROUP) < 0)
-    return husk_error_sys (err, errno, "unshare the cgroup namespace");
-  return 0;
 }
 
 /* husk run blocks every signal to read them from a signalfd; the container
@@ -171,6 +167,44 @@ set_no_new_privs (const struct oci_process *p, struct husk_error **err)
   return 0;
 }
 
+/* Installing a filter without no_new_privs needs CAP_SYS_ADMIN: then the
+   init keeps it until the filter is in (caps.h says why that is safe). */
+static bool
+seccomp_needs_admin (const struct init_args *a)
+{
+  return a->seccomp && !a->config->process->no_new_privileges;
+}
+
+/* A filter with SCMP_ACT_NOTIFY goes in before READY: its listener must
+   reach husk, which sends it to the agent from the host (the listener
+   path is a host path) while the container is created.  After it, the
+   init only calls sendmsg, close and what waiting for `start` takes. */
+static int
+install_notify_filter (const struct init_args *a, int sync_fd, struct husk_error **err)
+{
+  if (a->seccomp == NULL || !a->seccomp->notify)
+    return 0;
+  _cleanup_close_ int listener = -1;
+  if (seccomp_install (a->seccomp, &listener, err) < 0)
+    return -1;
+  return sync_send (sync_fd, SYNC_SECCOMP, NULL, listener, err);
+}
+
+/* Any other filter goes in after the wait for `start`, right before the
+   execve: the profile then constrains nothing husk does (a profile that
+   blocks openat, read or getcwd still starts).  A failure is written after
+   the start byte, as a failed execve is, for `start` to report. */
+static void
+install_filter (const struct init_args *a, int fifo)
+{
+  struct husk_error *err = NULL;
+  int unused;
+  if (a->seccomp == NULL || a->seccomp->notify || seccomp_install (a->seccomp, &unused, &err) == 0)
+    return;
+  dprintf (fifo, "%s", err->msg);
+  _exit (1);
+}
+
 static int
 report_ready (int *sync_fd, struct husk_error **err)
 {
@@ -215,6 +249,63 @@ set_not_dumpable (struct husk_error **err)
   return 0;
 }
 
+/* The state the hooks the init runs get on stdin: state.json as the parent
+   recorded it (our host pid), with status "created": the environment
+   exists by then (as the OCI validation suite's hooks_stdin expects).
+   Read now, through the state dir's fd, which wait_for_start closes.
+   NULL when there are no such hooks. */
+static int
+read_hooks_state (const struct init_args *a, int state_fd, char **json, struct husk_error **err)
+{
+  const struct oci_hooks *h = a->config->hooks;
+  *json = NULL;
+  if (hooks_count (h, HOOKS_CREATE_CONTAINER) + hooks_count (h, HOOKS_START_CONTAINER) == 0)
+    return 0;
+  struct husk_state *st = NULL;
+  if (state_read (state_fd, a->id, &st, err) < 0)
+    return -1;
+  *json = state_json (st, STATE_CREATED, false, false);
+  state_free (st);
+  return 0;
+}
+
+struct create_hooks
+{
+  const struct init_args *a;
+  int sync_fd;
+  char *const *state_json;         /* read after the struct is made */
+};
+
+/* Called by mounts between the container's mounts and pivot_root, the
+   spec's point for three kinds: prestart and createRuntime run in the
+   runtime's namespaces, so the parent runs them while we wait; then
+   createContainer runs here, in the container's namespaces, its path
+   resolved while the host's root is still our root. */
+static int
+run_create_hooks (void *data, struct husk_error **err)
+{
+  const struct create_hooks *ch = data;
+  const struct oci_hooks *h = ch->a->config->hooks;
+  if (hooks_count (h, HOOKS_PRESTART) + hooks_count (h, HOOKS_CREATE_RUNTIME) > 0
+      && (sync_send (ch->sync_fd, SYNC_HOOKS, NULL, -1, err) < 0
+          || sync_expect (ch->sync_fd, SYNC_HOOKS_DONE, "husk", err) < 0))
+    return -1;
+  return hooks_run (h, HOOKS_CREATE_CONTAINER, *ch->state_json, err);
+}
+
+/* startContainer: after `start` released us, inside the container, before
+   the process is executed.  A failure is written into exec.fifo for
+   `start` to report, and the container stops (we exit). */
+static void
+run_start_hooks (const struct init_args *a, const char *state_json, int fifo)
+{
+  struct husk_error *err = NULL;
+  if (hooks_run (a->config->hooks, HOOKS_START_CONTAINER, state_json, &err) == 0)
+    return;
+  dprintf (fifo, "%s", err->msg);
+  _exit (1);
+}
+
 static _Noreturn void
 setup_failed (int sync_fd, struct husk_error *err)
 {
@@ -233,40 +324,73 @@ init_run (const struct init_args *a)
   struct husk_error *err = NULL;
   int sync_fd = a->sync_fd, state_fd = a->state_fd, fifo = -1;
   _cleanup_free_ char *exe = NULL;
+  _cleanup_free_ char *hooks_state = NULL;
+  struct create_hooks ch = { .a = a, .state_json = &hooks_state };
 
   /* Order, and why:
      - not dumpable first: from now on the container may hold processes;
      - our fds leave the range given to the container before anything;
-     - nothing is made before the parent has recorded our pid;
+     - nothing is made before the parent has recorded our pid (and wrote
+       the maps of a new user namespace and our oom_score_adj);
+     - namespaces: a joined user namespace first (the new kinds are then
+       unshared in it), becoming its root; then the cgroup namespace (the
+       parent put us in our cgroups before RECORDED, so they are its
+       root); then a new time namespace, whose offsets the parent writes
+       before we enter it (namespaces.h);
      - hostname before the mounts, which may make /proc/sys read-only;
      - the rootfs (mounts, pivot_root) before anything that looks up paths
-       (the pty under the container's /dev, cwd, the executable);
+       (the pty under the container's /dev, cwd, the executable); the
+       prestart, createRuntime and createContainer hooks run between the
+       mounts and pivot_root (run_create_hooks), as the spec places them;
      - the executable is resolved now, so `create` (not `start`) reports a
        missing binary;
+     - limits (rlimits, scheduler, ioprio, personality, cpu affinity)
+       while the init is still root: raising them may need privilege;
+     - the bounding set is dropped and keep-caps set (caps_prepare) while
+       the init is still uid 0 with every capability; then the user switch
+       (identity_switch: groups, gid, uid, umask); the other sets after
+       the uid change (caps_apply), ambient last;
      - no_new_privs, then fds are marked close-on-exec, as the last setup
        steps; READY is sent after them, so that once `create` returns only
-       the wait for `start` and the execve are left. */
+       the wait for `start`, the startContainer hooks and the execve are
+       left;
+     - the seccomp filter as late as possible, so that it constrains
+       nothing of husk's: right before the execve; a notify filter just
+       before READY, as its listener must go to the agent through husk
+       (install_notify_filter). */
   if (set_not_dumpable (&err) < 0
       || move_fd_above (&sync_fd, 3 + a->keep_fds, &err) < 0
       || move_fd_above (&state_fd, 3 + a->keep_fds, &err) < 0)
     setup_failed (sync_fd, err);
   if (wait_for_recorded (sync_fd, &err) < 0)
     _exit (1);  /* husk is gone or failed: nobody to report to */
-  if (enter_cgroup_namespace (a, &err) < 0
+  ch.sync_fd = sync_fd;
+  if (namespaces_init_enter (a->ns, &err) < 0
+      || namespaces_init_cgroup (a->ns, &err) < 0
+      || namespaces_init_time (a->ns, sync_fd, &err) < 0
       || reset_signals (&err) < 0
       || join_session_keyring (a, &err) < 0
       || set_hostname (c, &err) < 0
-      || mounts_setup_rootfs (c, a->rootfs, a->bundle, a->no_pivot, &err) < 0
+      || read_hooks_state (a, state_fd, &hooks_state, &err) < 0
+      || mounts_setup_rootfs_hooked (c, a->rootfs, a->bundle, a->no_pivot, run_create_hooks, &ch,
+                                     &err) < 0
       || setup_terminal (a, &err) < 0
       || enter_cwd (p->cwd, &err) < 0
       || process_find_executable (a->argv[0], a->env, &exe, &err) < 0
+      || proclimits_apply (c, &err) < 0
+      || caps_prepare (p->capabilities, seccomp_needs_admin (a), &err) < 0
+      || identity_switch (p, &err) < 0
+      || caps_apply (p->capabilities, seccomp_needs_admin (a), &err) < 0
       || set_no_new_privs (p, &err) < 0
       || process_close_fds_on_exec (a->keep_fds, &err) < 0
+      || install_notify_filter (a, sync_fd, &err) < 0
       || report_ready (&sync_fd, &err) < 0)
     setup_failed (sync_fd, err);
 
   if (wait_for_start (state_fd, &fifo, &err) < 0)
     _exit (1);
+  run_start_hooks (a, hooks_state, fifo);
+  install_filter (a, fifo);
   execve (exe, a->argv, a->env);
 
   /* `start` reads this after the byte and reports it. */

@@ -6,6 +6,9 @@
 #include <stdbool.h>
 
 #include "oci_config.h"
+#include "namespaces.h"
+
+struct seccomp_program;
 
 struct init_args
 {
@@ -15,12 +18,14 @@ struct init_args
   const char *id;                  /* names the session keyring */
   bool no_pivot;
   bool no_new_keyring;
-  int clone_flags;                 /* the CLONE_NEW* the init was made with */
+  int clone_flags;                 /* the CLONE_NEW* kinds made new */
+  const struct namespaces_plan *ns; /* linux.namespaces, paths opened */
   int sync_fd;                     /* the child's end of the sync socketpair */
   int state_fd;                    /* O_PATH fd of the state dir (exec.fifo) */
   int keep_fds;                    /* fds 3..3+keep_fds-1 go to the container */
   char **argv;                     /* process.args, NULL-terminated */
   char **env;                      /* the container's env, NULL-terminated */
+  const struct seccomp_program *seccomp;  /* compiled by the parent; NULL: none */
 };
 
 /* Runs in the child and never returns: on a setup failure the message goes

@@ -99,16 +99,16 @@ struct mounts_entry
   char *clean;      /* destination relative to the rootfs, lexically cleaned */
   bool bind;
   bool remount;
-  bool idmap;            /* idmap, ridmap, or uid/gidMappings given */
-  bool idmap_recursive;  /* ridmap */
+  bool idmap;           /* idmap, ridmap, or uid/gidMappings given */
+  bool idmap_recursive; /* ridmap */
   bool tmpcopyup;
-  unsigned long flags;   /* MS_* set by the options, in order */
-  unsigned long cleared; /* MS_* cleared by the options (rw, suid, ...) */
-  bool atime_named;      /* an atime-family option was given */
+  unsigned long flags;     /* MS_* set by the options, in order */
+  unsigned long cleared;   /* MS_* cleared by the options (rw, suid, ...) */
+  bool atime_named;        /* an atime-family option was given */
   struct mount_attr rattr; /* recursive attributes (rro, rnosuid, ...) */
   unsigned long propagation[MOUNTS_MAX_PROPAGATION];
   size_t n_propagation;
-  char *data;            /* the options that are not mount options */
+  char *data; /* the options that are not mount options */
 };
 
 static void
@@ -243,7 +243,8 @@ mounts_parse_options (const struct oci_mount *m, struct mounts_entry *e, struct 
         default:
           return husk_error_set (err, "%s.options: \"%s\" is not supported", e->label, name);
         }
-      if ((o->kind == OCI_MOUNT_FLAG_SET || o->kind == OCI_MOUNT_FLAG_CLEAR) && (o->flags & MOUNTS_ATIME_FLAGS))
+      if ((o->kind == OCI_MOUNT_FLAG_SET || o->kind == OCI_MOUNT_FLAG_CLEAR)
+          && (o->flags & MOUNTS_ATIME_FLAGS))
         e->atime_named = true;
     }
   if (e->flags & MS_BIND)
@@ -355,7 +356,8 @@ mounts_set_attrs (int fd, const struct mounts_entry *e, bool top_flags, const ch
       && mount_setattr (fd, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
     return husk_error_sys (err, errno, "%s: set the flags of %s", e->label, what);
   struct mount_attr rattr = e->rattr;
-  if ((rattr.attr_set | rattr.attr_clr) && mount_setattr (fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &rattr, sizeof rattr) < 0)
+  if ((rattr.attr_set | rattr.attr_clr)
+      && mount_setattr (fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &rattr, sizeof rattr) < 0)
     return husk_error_sys (err, errno, "%s: set the recursive attributes of %s", e->label, what);
   return 0;
 }
@@ -384,8 +386,8 @@ mounts_write_map (const char *pid, const char *file, const oci_id_mappingv *map,
   _cleanup_free_ char *text = xstrdup ("");
   for (size_t i = 0; i < map->n; i++)
     {
-      char *next = xasprintf ("%s%u %u %u\n", text, map->v[i].container_id, map->v[i].host_id,
-                              map->v[i].size);
+      char *next
+          = xasprintf ("%s%u %u %u\n", text, map->v[i].container_id, map->v[i].host_id, map->v[i].size);
       free (text);
       text = next;
     }
@@ -526,9 +528,8 @@ mounts_bind (int rootfd, const struct oci_mount *m, struct mounts_entry *e, cons
   if (e->idmap && mounts_set_idmap (tree, m, e, source, err) < 0)
     return -1;
 
-  _cleanup_close_ int target
-      = mounts_open_create (rootfd, e->clean, S_ISDIR (st.st_mode) ? MOUNTS_CREATE_DIR : MOUNTS_CREATE_FILE, 0,
-                            e->label, err);
+  _cleanup_close_ int target = mounts_open_create (
+      rootfd, e->clean, S_ISDIR (st.st_mode) ? MOUNTS_CREATE_DIR : MOUNTS_CREATE_FILE, 0, e->label, err);
   if (target < 0)
     return -1;
   struct stat tst;
@@ -646,7 +647,8 @@ mounts_filesystem (int rootfd, const struct oci_mount *m, struct mounts_entry *e
   const struct mounts_fs *fs = mounts_checked_fs (m->type);
 
   uint64_t no_symlinks = fs != NULL ? RESOLVE_NO_SYMLINKS : 0;
-  _cleanup_close_ int target = mounts_open_create (rootfd, e->clean, MOUNTS_CREATE_DIR, no_symlinks, e->label, err);
+  _cleanup_close_ int target
+      = mounts_open_create (rootfd, e->clean, MOUNTS_CREATE_DIR, no_symlinks, e->label, err);
   if (target < 0)
     return -1;
   struct stat st;
@@ -674,7 +676,8 @@ mounts_filesystem (int rootfd, const struct oci_mount *m, struct mounts_entry *e
 
   /* Look again, through the new mount: it must be what was asked, and the
      steps below act on the mount, not on the directory under it. */
-  _cleanup_close_ int top = mounts_openat2 (rootfd, e->clean, O_PATH | O_DIRECTORY, MOUNTS_RESOLVE | no_symlinks);
+  _cleanup_close_ int top
+      = mounts_openat2 (rootfd, e->clean, O_PATH | O_DIRECTORY, MOUNTS_RESOLVE | no_symlinks);
   if (top < 0)
     return husk_error_sys (err, errno, "%s: open \"%s\" after mounting %s", e->label, e->dest, m->type);
   if (fs != NULL)
@@ -774,13 +777,15 @@ mounts_apply (int rootfd, const struct oci_mount *m, const char *label, const ch
 
 /* The mounts husk adds to a /dev it populates, unless mounts[] has them. */
 static char *mounts_dev_options[] = { "nosuid", "strictatime", "mode=755", "size=65536k" };
-static char *mounts_devpts_options[] = { "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5" };
+/* gid=5 (tty) stays last: it is dropped where the gid is not mapped. */
+static char *mounts_devpts_options[]
+    = { "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5" };
 static char *mounts_shm_options[] = { "nosuid", "nodev", "noexec", "mode=1777", "size=65536k" };
 
-#define MOUNTS_DEFAULT(dest_, type_, opts_)                                                                     \
-  {                                                                                                            \
-    .destination = dest_, .source = type_, .type = type_,                                                      \
-    .options = { .v = opts_, .n = sizeof opts_ / sizeof *opts_ },                                              \
+#define MOUNTS_DEFAULT(dest_, type_, opts_)                                                                  \
+  {                                                                                                          \
+    .destination = dest_, .source = type_, .type = type_,                                                    \
+    .options = { .v = opts_, .n = sizeof opts_ / sizeof *opts_ },                                            \
   }
 static const struct oci_mount mounts_default_dev = MOUNTS_DEFAULT ("/dev", "tmpfs", mounts_dev_options);
 static const struct oci_mount mounts_default_dev_mounts[] = {
@@ -813,6 +818,19 @@ mounts_populate_dev (const struct oci_config *c)
   return dev == NULL || (dev->type != NULL && strcmp (dev->type, "tmpfs") == 0);
 }
 
+/* Whether gid has a mapping in our user namespace (the kernel refuses a
+   devpts gid= it cannot map).  /proc is still the host's here. */
+static bool
+mounts_gid_mapped (unsigned int gid)
+{
+  _cleanup_fclose_ FILE *f = fopen ("/proc/self/gid_map", "re");
+  unsigned int inside, outside, count;
+  while (f != NULL && fscanf (f, "%u %u %u", &inside, &outside, &count) == 3)
+    if (gid >= inside && gid - inside < count)
+      return true;
+  return f == NULL;
+}
+
 static int
 mounts_setup_dev (const struct oci_config *c, int rootfd, const char *bundle_abs, struct husk_error **err)
 {
@@ -820,12 +838,14 @@ mounts_setup_dev (const struct oci_config *c, int rootfd, const char *bundle_abs
   if (populate)
     for (size_t i = 0; i < sizeof mounts_default_dev_mounts / sizeof *mounts_default_dev_mounts; i++)
       {
-        const struct oci_mount *m = &mounts_default_dev_mounts[i];
-        _cleanup_free_ char *clean = mounts_clean_path (m->destination);
+        struct oci_mount m = mounts_default_dev_mounts[i];
+        _cleanup_free_ char *clean = mounts_clean_path (m.destination);
         if (mounts_find (c, clean) != NULL)
           continue;
-        _cleanup_free_ char *label = xasprintf ("husk's default mount of \"%s\"", m->destination);
-        if (mounts_apply (rootfd, m, label, bundle_abs, err) < 0)
+        if (m.options.v == mounts_devpts_options && !mounts_gid_mapped (5))
+          m.options.n--;
+        _cleanup_free_ char *label = xasprintf ("husk's default mount of \"%s\"", m.destination);
+        if (mounts_apply (rootfd, &m, label, bundle_abs, err) < 0)
           return -1;
       }
   return devices_setup (c, rootfd, populate, err);
@@ -896,7 +916,8 @@ mounts_make_parent_private (const char *rootfs_abs, struct husk_error **err)
   while (strcmp (top, "/") != 0)
     {
       const char *slash = strrchr (top, '/');
-      char *parent = slash == NULL || slash == top ? xstrdup ("/") : xasprintf ("%.*s", (int)(slash - top), top);
+      char *parent
+          = slash == NULL || slash == top ? xstrdup ("/") : xasprintf ("%.*s", (int)(slash - top), top);
       if (mounts_mnt_id (parent) != id)
         {
           free (parent);
@@ -926,7 +947,8 @@ mounts_pivot (int rootfd, struct husk_error **err)
   if (syscall (SYS_pivot_root, ".", ".") < 0)
     {
       if (errno == EINVAL)
-        return husk_error_sys (err, errno, "pivot_root into the rootfs (on ramfs or initramfs, use --no-pivot)");
+        return husk_error_sys (err, errno,
+                               "pivot_root into the rootfs (on ramfs or initramfs, use --no-pivot)");
       return husk_error_sys (err, errno, "pivot_root into the rootfs");
     }
   /* The old root holds mounts shared with the host (all of them with
@@ -966,7 +988,8 @@ mounts_move_root (int rootfd, struct husk_error **err)
    container's root; 0 with *fd = -1 when it does not exist (skipped, as
    the spec's examples list paths a kernel may not have). */
 static int
-mounts_open_listed (int root, const char *member, size_t i, const char *path, int *fd, struct husk_error **err)
+mounts_open_listed (int root, const char *member, size_t i, const char *path, int *fd,
+                    struct husk_error **err)
 {
   *fd = -1;
   if (path == NULL || path[0] != '/')
@@ -1008,7 +1031,8 @@ mounts_empty_tmpfs (struct husk_error **err)
       || fsconfig (fs, FSCONFIG_SET_STRING, "mode", "0755", 0) < 0
       || fsconfig (fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
     return husk_error_sys (err, errno, "config.json: linux.maskedPaths: create an empty tmpfs");
-  int m = fsmount (fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+  int m = fsmount (fs, FSMOUNT_CLOEXEC,
+                   MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
   if (m < 0)
     return husk_error_sys (err, errno, "config.json: linux.maskedPaths: create an empty tmpfs");
   return m;
@@ -1096,6 +1120,14 @@ int
 mounts_setup_rootfs (const struct oci_config *c, const char *rootfs_abs, const char *bundle_abs,
                      bool no_pivot, struct husk_error **err)
 {
+  return mounts_setup_rootfs_hooked (c, rootfs_abs, bundle_abs, no_pivot, NULL, NULL, err);
+}
+
+int
+mounts_setup_rootfs_hooked (const struct oci_config *c, const char *rootfs_abs, const char *bundle_abs,
+                            bool no_pivot, mounts_before_pivot_fn before_pivot, void *data,
+                            struct husk_error **err)
+{
   const struct mounts_root_propagation *prop = NULL;
   if (mounts_check (c, err) < 0 || mounts_find_root_propagation (c, &prop, err) < 0)
     return -1;
@@ -1125,6 +1157,8 @@ mounts_setup_rootfs (const struct oci_config *c, const char *rootfs_abs, const c
         return -1;
     }
   if (mounts_setup_dev (c, rootfd, bundle_abs, err) < 0)
+    return -1;
+  if (before_pivot && before_pivot (data, err) < 0)
     return -1;
 
   if ((no_pivot ? mounts_move_root (rootfd, err) : mounts_pivot (rootfd, err)) < 0)

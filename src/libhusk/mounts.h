@@ -54,6 +54,15 @@
 int mounts_setup_rootfs (const struct oci_config *c, const char *rootfs_abs, const char *bundle_abs,
                          bool no_pivot, struct husk_error **err);
 
+/* The same, calling before_pivot (data) once between steps 6 and 7: the
+   container's mounts exist and the host's root is still reachable, which is
+   where the prestart, createRuntime and createContainer hooks run
+   (hooks.c, init.c).  A failure of before_pivot stops the setup. */
+typedef int (*mounts_before_pivot_fn) (void *data, struct husk_error **err);
+int mounts_setup_rootfs_hooked (const struct oci_config *c, const char *rootfs_abs, const char *bundle_abs,
+                                bool no_pivot, mounts_before_pivot_fn before_pivot, void *data,
+                                struct husk_error **err);
+
 /* Helpers shared with devices.c and sysctl.c. */
 
 /* openat2 with O_CLOEXEC added; -1 with errno on failure. */

@@ -27,6 +27,7 @@
 #define STATE_FILE "state.json"
 #define STATE_TMP "state.json.tmp"
 #define STATE_MAX_SIZE (1024 * 1024)
+#define STATE_CONFIG "config.json"   /* the config create parsed */
 
 static const char *const status_names[] = {
   [STATE_CREATING] = "creating",
@@ -575,4 +576,78 @@ state_timestamp_now (void)
         frac[--n] = '\0';
     }
   return xasprintf ("%s%sZ", date, frac);
+}
+
+/* Reads at most OCI_CONFIG_MAX_SIZE bytes of fd. */
+static int
+state_read_config_fd (int fd, char **out, size_t *len, const char *what, struct husk_error **err)
+{
+  _cleanup_free_ char *buf = xmalloc (OCI_CONFIG_MAX_SIZE + 1);
+  size_t n = 0;
+  for (;;)
+    {
+      ssize_t r = read (fd, buf + n, OCI_CONFIG_MAX_SIZE + 1 - n);
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r < 0)
+        return husk_error_sys (err, errno, "read %s", what);
+      if (r == 0)
+        break;
+      n += (size_t) r;
+      if (n > OCI_CONFIG_MAX_SIZE)
+        return husk_error_set (err, "read %s: file too large", what);
+    }
+  buf[n] = '\0';
+  *len = n;
+  *out = steal_pointer (&buf);
+  return 0;
+}
+
+int
+state_config_save (int state_dirfd, const char *config_path, struct husk_error **err)
+{
+  _cleanup_close_ int in = open (config_path, O_RDONLY | O_CLOEXEC);
+  if (in < 0)
+    return husk_error_sys (err, errno, "save the config: open \"%s\"", config_path);
+  _cleanup_free_ char *data = NULL;
+  size_t len = 0;
+  if (state_read_config_fd (in, &data, &len, config_path, err) < 0)
+    return husk_error_wrap (err, "save the config");
+  _cleanup_close_ int out
+      = openat (state_dirfd, STATE_CONFIG, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (out < 0)
+    return husk_error_sys (err, errno, "save the config: create " STATE_CONFIG);
+  for (size_t off = 0; off < len;)
+    {
+      ssize_t w = write (out, data + off, len - off);
+      if (w < 0 && errno == EINTR)
+        continue;
+      if (w <= 0)
+        return husk_error_sys (err, w < 0 ? errno : EIO, "save the config: write " STATE_CONFIG);
+      off += (size_t) w;
+    }
+  return 0;
+}
+
+int
+state_config_load (int state_dirfd, struct oci_config **out, struct husk_error **err)
+{
+  *out = NULL;
+  _cleanup_close_ int fd = openat (state_dirfd, STATE_CONFIG, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0 && errno == ENOENT)
+    return 0;
+  if (fd < 0)
+    return husk_error_sys (err, errno, "read the saved config");
+  _cleanup_free_ char *data = NULL;
+  size_t len = 0;
+  if (state_read_config_fd (fd, &data, &len, "the saved config", err) < 0)
+    return -1;
+  char *perr = NULL;
+  if (oci_config_parse_data (data, len, "state dir " STATE_CONFIG, out, &perr) < 0)
+    {
+      husk_error_set (err, "%s", perr ? perr : "state dir " STATE_CONFIG ": cannot parse");
+      free (perr);
+      return -1;
+    }
+  return 0;
 }

@@ -99,4 +99,13 @@ char *state_json_list (struct husk_state *const *v, const enum state_status *st,
 /* "root", or "#UID" when /etc/passwd has no such user (as runc). */
 char *state_owner_name (uid_t uid);
 
+/* The config create parsed, for the commands that need it later: start
+   (poststart hooks), delete (poststop hooks) and exec (the container's
+   process and seccomp profile).  They must not depend on the bundle still
+   being there, or unchanged, so create copies the bundle's config.json into
+   the state dir (config.json, mode 0600) right after parsing it.
+   state_config_load gives *out = NULL (and 0) when there is no such file. */
+int state_config_save (int dirfd, const char *config_path, struct husk_error **err);
+int state_config_load (int dirfd, struct oci_config **out, struct husk_error **err);
+
 #endif

@@ -14,6 +14,12 @@ static const char *const sync_kind_names[] = {
   [SYNC_PTY] = "PTY",
   [SYNC_READY] = "READY",
   [SYNC_ERROR] = "ERROR",
+  [SYNC_HOOKS] = "HOOKS",
+  [SYNC_HOOKS_DONE] = "HOOKS_DONE",
+  [SYNC_PID] = "PID",
+  [SYNC_TIMENS] = "TIMENS",
+  [SYNC_TIMENS_DONE] = "TIMENS_DONE",
+  [SYNC_SECCOMP] = "SECCOMP",
 };
 
 const char *

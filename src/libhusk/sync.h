@@ -17,13 +17,37 @@
      child -> parent  SYNC_READY      setup done; the init now waits on
                                       exec.fifo for `start`
      child -> parent  SYNC_ERROR      setup failed: the text is the message
-   Later issues add kinds (e.g. the uid/gid maps written by the parent). */
+     child -> parent  SYNC_HOOKS      the mounts are made, pivot_root is next:
+                                      run the prestart and createRuntime
+                                      hooks (sent only when there are some)
+     parent -> child  SYNC_HOOKS_DONE they succeeded: go on (on a failure
+                                      the parent kills the init instead)
+     child -> parent  SYNC_PID        exec only: the new process's host pid
+                                      (text), sent by the helper that forked
+                                      it inside the container's namespaces;
+                                      exec also uses PTY and ERROR, and EOF
+                                      means the process has exec'd
+     child -> parent  SYNC_TIMENS     a new time namespace is made (for our
+                                      children): write linux.timeOffsets
+     parent -> child  SYNC_TIMENS_DONE written: enter it
+     child -> parent  SYNC_SECCOMP    the seccomp notify listener, as
+                                      SCM_RIGHTS: the parent sends it to
+                                      linux.seccomp.listenerPath
+   The uid/gid maps of a new user namespace need no message: the parent
+   writes them before RECORDED, and the init does nothing before that.
+   Later issues add kinds. */
 enum sync_kind
 {
   SYNC_RECORDED = 1,
   SYNC_PTY,
   SYNC_READY,
   SYNC_ERROR,
+  SYNC_HOOKS,
+  SYNC_HOOKS_DONE,
+  SYNC_PID,
+  SYNC_TIMENS,
+  SYNC_TIMENS_DONE,
+  SYNC_SECCOMP,
 };
 
 struct sync_header

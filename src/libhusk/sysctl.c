@@ -23,16 +23,17 @@ static const struct
   const char *prefix;
   bool exact;
   const char *ns; /* oci_namespace_kinds name */
-} sysctl_namespaced[] = {
-  { "net.", false, "network" },
-  { "kernel.shm", false, "ipc" }, /* shmmax, shmall, shmmni, shm_rmid_forced, shm_next_id */
-  { "kernel.msg", false, "ipc" }, /* msgmax, msgmnb, msgmni, msg_next_id */
-  { "kernel.sem", false, "ipc" }, /* sem, sem_next_id */
-  { "fs.mqueue.", false, "ipc" },
-  { "kernel.hostname", true, "uts" },
-  { "kernel.domainname", true, "uts" },
-  { NULL, false, NULL },
-};
+} sysctl_namespaced[]
+    = {
+        { "net.", false, "network" },
+        { "kernel.shm", false, "ipc" }, /* shmmax, shmall, shmmni, shm_rmid_forced, shm_next_id */
+        { "kernel.msg", false, "ipc" }, /* msgmax, msgmnb, msgmni, msg_next_id */
+        { "kernel.sem", false, "ipc" }, /* sem, sem_next_id */
+        { "fs.mqueue.", false, "ipc" },
+        { "kernel.hostname", true, "uts" },
+        { "kernel.domainname", true, "uts" },
+        { NULL, false, NULL },
+      };
 
 /* The key as a path under /proc/sys ("net/ipv4/ip_forward"), or NULL when
    it has an empty, "." or ".." component. */
@@ -89,19 +90,19 @@ sysctl_check (const struct oci_config *c, struct husk_error **err)
           *p = '.';
       size_t r = 0;
       for (; sysctl_namespaced[r].prefix; r++)
-        if (sysctl_namespaced[r].exact ? strcmp (dotted, sysctl_namespaced[r].prefix) == 0
-                                       : strncmp (dotted, sysctl_namespaced[r].prefix,
-                                                  strlen (sysctl_namespaced[r].prefix))
-                                             == 0)
+        if (sysctl_namespaced[r].exact
+                ? strcmp (dotted, sysctl_namespaced[r].prefix) == 0
+                : strncmp (dotted, sysctl_namespaced[r].prefix, strlen (sysctl_namespaced[r].prefix)) == 0)
           break;
       if (sysctl_namespaced[r].prefix == NULL)
-        return husk_error_set (err, "config.json: linux.sysctl: \"%s\" is not namespaced: refusing to change the host",
-                               key);
+        return husk_error_set (
+            err, "config.json: linux.sysctl: \"%s\" is not namespaced: refusing to change the host", key);
       if (!sysctl_has_namespace (l, sysctl_namespaced[r].ns))
-        return husk_error_set (err,
-                               "config.json: linux.sysctl: \"%s\" needs a new %s namespace in linux.namespaces: "
-                               "refusing to change the host",
-                               key, sysctl_namespaced[r].ns);
+        return husk_error_set (
+            err,
+            "config.json: linux.sysctl: \"%s\" needs a new %s namespace in linux.namespaces: "
+            "refusing to change the host",
+            key, sysctl_namespaced[r].ns);
     }
   return 0;
 }
@@ -116,7 +117,8 @@ sysctl_apply (const struct oci_config *c, int root, struct husk_error **err)
       = mounts_openat2 (root, "proc/sys", O_PATH | O_DIRECTORY, MOUNTS_RESOLVE | RESOLVE_NO_SYMLINKS);
   struct statfs sfs;
   if (procsys < 0 || fstatfs (procsys, &sfs) < 0)
-    return husk_error_sys (err, errno, "config.json: linux.sysctl: open /proc/sys in the container (mount proc on /proc)");
+    return husk_error_sys (
+        err, errno, "config.json: linux.sysctl: open /proc/sys in the container (mount proc on /proc)");
   if (sfs.f_type != PROC_SUPER_MAGIC)
     return husk_error_set (err, "config.json: linux.sysctl: /proc/sys in the container is not procfs");
   for (size_t i = 0; i < l->sysctl.n; i++)
@@ -125,10 +127,12 @@ sysctl_apply (const struct oci_config *c, int root, struct husk_error **err)
       _cleanup_free_ char *path = sysctl_key_path (key);
       if (path == NULL)
         return husk_error_set (err, "config.json: linux.sysctl: \"%s\" is not a valid key", key);
-      _cleanup_close_ int fd = mounts_openat2 (
-          procsys, path, O_WRONLY, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV);
+      _cleanup_close_ int fd
+          = mounts_openat2 (procsys, path, O_WRONLY,
+                            RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV);
       if (fd < 0 && errno == ENOENT)
-        return husk_error_set (err, "config.json: linux.sysctl: \"%s\": no such parameter in the container", key);
+        return husk_error_set (err, "config.json: linux.sysctl: \"%s\": no such parameter in the container",
+                               key);
       if (fd < 0)
         return husk_error_sys (err, errno, "config.json: linux.sysctl: open \"%s\"", key);
       size_t len = strlen (value);

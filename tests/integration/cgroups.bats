@@ -97,8 +97,12 @@ teardown() {
 
 @test "memory: v1-only members where the kernel has them" {
   cg_v2 memory && skip "cgroup v2: no swappiness or oom_control"
-  set_resources '{"memory": {"swappiness": 10, "disableOOMKiller": true}}'
+  set_resources '{"memory": {"swappiness": 10, "disableOOMKiller": true, "kernelTCP": 16777216, "useHierarchy": true}}'
   run_loop
+  run cg_read "$CTR" memory memory.kmem.tcp.limit_in_bytes -
+  assert_output 16777216
+  run cg_read "$CTR" memory memory.use_hierarchy -
+  assert_output 1
   run cg_read "$CTR" memory memory.swappiness memory.swappiness
   assert_output 10
   run cg_read "$CTR" memory memory.oom_control memory.oom_control
@@ -125,6 +129,28 @@ teardown() {
   assert_output 0
   run cg_read "$CTR" cpuset cpuset.mems cpuset.mems
   assert_output 0
+}
+
+@test "cpu: burst, idle and realtimePeriod where the kernel has them" {
+  set_resources '{"cpu": {"quota": 20000, "period": 100000, "burst": 1000, "idle": 1}}'
+  cg_v2 cpu || update_config "$BUNDLE" '.linux.resources.cpu.realtimePeriod = 500000'
+  run_loop
+  run cg_read "$CTR" cpu cpu.cfs_burst_us cpu.max.burst
+  assert_output 1000
+  run cg_read "$CTR" cpu cpu.idle cpu.idle
+  assert_output 1
+  if ! cg_v2 cpu; then
+    run cg_read "$CTR" cpu cpu.rt_period_us -
+    assert_output 500000
+  fi
+}
+
+@test "cpu: a realtimeRuntime beyond the parent's budget names the field and the parent" {
+  cg_v2 cpu && skip "cgroup v2 has no realtime group scheduling"
+  set_resources '{"cpu": {"realtimeRuntime": 1000}}'
+  hrun husk run -d -b "$BUNDLE" "$CTR"
+  assert_error_line 'linux.resources.cpu.realtimeRuntime' 'realtime budget'
+  assert_no_leftovers "$CTR"
 }
 
 @test "pids.limit in the cgroup file" {

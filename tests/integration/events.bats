@@ -38,3 +38,22 @@ load cgroup-helpers
   hrun husk events --stats "$CTR"
   assert_error_line 'not running'
 }
+
+@test "events reports an OOM kill in the container" {
+  link_applets yes head
+  set_resources '{"memory": {"limit": 33554432, "swap": 33554432}}'
+  # The hog starts once events is watching (it creates /go).
+  set_args "$BUNDLE" sh -c "echo ready > /ready; while [ ! -e /go ]; do sleep 0.05; done;
+    sh -c 'x=\$(yes | head -c 200000000)'; while [ ! -e /stop ]; do sleep 0.1; done"
+  hrun husk run -d -b "$BUNDLE" "$CTR"
+  assert_ok
+  wait_for_file "$BUNDLE/rootfs/ready"
+  start_bg husk events --interval 100ms "$CTR"
+  sleep 0.3
+  touch "$BUNDLE/rootfs/go"
+  wait_for 10 grep -q '"type":"oom"' "$BG_OUT" || fail "no oom event: $(cat "$BG_OUT")"
+  touch "$BUNDLE/rootfs/stop"
+  wait_bg "$BG_PID" 10
+  run grep -c "{\"type\":\"oom\",\"id\":\"$CTR\"}" "$BG_OUT"
+  assert_output 1
+}

@@ -300,3 +300,13 @@ PY
   assert_error_line 'pid'
   assert_no_leftovers "$CTR"
 }
+
+@test "state: annotations with quotes, backslashes, control characters and UTF-8 come back unchanged" {
+  update_config "$BUNDLE" '.annotations = {"q": "say \"hi\"", "b": "back\\slash", "nl": "two\nlines\ttab", "u": "ünïcødé ✓", "empty": ""}'
+  set_args "$BUNDLE" true
+  hrun husk create --bundle "$BUNDLE" "$CTR"
+  assert_ok
+  hrun husk state "$CTR"
+  assert_ok
+  assert_equal "$(jq -cS .annotations <<<"$output")" "$(jq -cS .annotations "$BUNDLE/config.json")"
+}

@@ -4,3 +4,13 @@
 check_PROGRAMS += tests/integration/recvtty
 tests_integration_recvtty_SOURCES = tests/integration/recvtty.c
 tests_integration_recvtty_LDFLAGS = $(HUSK_LDFLAGS)
+
+# seccomp-agent: answers the notifications of a SCMP_ACT_NOTIFY filter (seccomp.bats).
+check_PROGRAMS += tests/integration/seccomp-agent
+tests_integration_seccomp_agent_SOURCES = tests/integration/seccomp-agent.c
+tests_integration_seccomp_agent_LDFLAGS = $(HUSK_LDFLAGS)
+
+# sched-show: prints sched_getattr of itself (process.bats; busybox has no chrt).
+check_PROGRAMS += tests/integration/sched-show
+tests_integration_sched_show_SOURCES = tests/integration/sched-show.c
+tests_integration_sched_show_LDFLAGS = $(HUSK_LDFLAGS)

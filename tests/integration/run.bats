@@ -24,6 +24,11 @@ load helpers
   hrun husk run --bundle "$BUNDLE" "$CTR"
   assert_equal "$status" 1
   assert_no_leftovers "$CTR"
+
+  set_args "$BUNDLE" sh -c 'exit 255'
+  hrun husk run --bundle "$BUNDLE" "$CTR"
+  assert_equal "$status" 255
+  assert_no_leftovers "$CTR"
 }
 
 # pid 1 of a pid namespace cannot SIGKILL itself (`sh -c 'kill -9 $$'` is a

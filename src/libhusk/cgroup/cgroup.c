@@ -700,9 +700,17 @@ cgroup_destroy (const struct cgroup *cg, struct husk_error **err)
       _cleanup_free_ char *p = xstrdup (d->path);
       for (int level = 0; level < d->created; level++)
         {
+          /* A leaf whose last task is still exiting can be busy a moment
+             longer than its task list says. */
+          int r;
+          for (int tries = 0; (r = rmdir (p)) < 0 && errno == EBUSY && level == 0 && tries < 100; tries++)
+            {
+              struct timespec ts = { 0, 10 * 1000 * 1000 };
+              nanosleep (&ts, NULL);
+            }
           /* Parents are shared with other containers: one still in use is
              busy, and stays. */
-          if (rmdir (p) < 0 && errno != ENOENT)
+          if (r < 0 && errno != ENOENT)
             {
               if (level == 0)
                 return husk_error_sys (err, errno, "cgroups: remove %s", p);

@@ -100,6 +100,9 @@ int cgroup_kill_all (const struct cgroup *cg, int sig, struct husk_error **err);
    directories husk made. */
 int cgroup_destroy (const struct cgroup *cg, struct husk_error **err);
 
+/* How many processes the OOM killer killed in the container's cgroup. */
+long long cgroup_oom_kills (const struct cgroup *cg);
+
 /* The statistics of `husk events` as runc's JSON "data" object. */
 int cgroup_stats_json (const struct cgroup *cg, char **json, struct husk_error **err);
 

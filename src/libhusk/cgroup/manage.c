@@ -156,6 +156,19 @@ container_pids (const char *root, const char *id, pid_t **pids, size_t *n, struc
 }
 
 int
+container_oom_kills (const char *root, const char *id, long long *n, struct husk_error **err)
+{
+  _cleanup_close_ int rootfd = -1;
+  _cleanup_close_ int dirfd = -1;
+  _cleanup_state_ struct husk_state *st = NULL;
+  _cleanup_cgroup_ struct cgroup *cg = NULL;
+  if (open_container (root, id, false, &rootfd, &dirfd, &st, &cg, err) < 0)
+    return -1;
+  *n = cgroup_oom_kills (cg);
+  return 0;
+}
+
+int
 container_stats (const char *root, const char *id, char **json, bool *running, struct husk_error **err)
 {
   _cleanup_close_ int rootfd = -1;

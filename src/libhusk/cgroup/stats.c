@@ -224,6 +224,15 @@ stats_blkio (struct oci_gen *w, const struct cgroup *cg)
   oci_gen_map_close (w);
 }
 
+long long
+cgroup_oom_kills (const struct cgroup *cg)
+{
+  const struct cgroup_dir *d = cgroup_find (cg, "memory");
+  if (d == NULL)
+    return 0;
+  return keyed (d, d->v2 ? "memory.events" : "memory.oom_control", "oom_kill");
+}
+
 int
 cgroup_stats_json (const struct cgroup *cg, char **json, struct husk_error **err)
 {

@@ -1,0 +1,707 @@
+/* husk exec: joining a running container (setns through the init's pidfd,
+   a fork into its pid namespace, then exec). */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/sched.h>
+
+#include "caps.h"
+#include "cgroup/manage.h"
+#include "cleanup.h"
+#include "exec.h"
+#include "process.h"
+#include "state.h"
+#include "sync.h"
+#include "terminal.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+static void
+config_freep (struct oci_config **c)
+{
+  oci_config_free (*c);
+}
+#define _cleanup_config_ __attribute__ ((cleanup (config_freep)))
+
+static void
+process_freep (struct oci_process **p)
+{
+  oci_process_free (*p);
+}
+#define _cleanup_process_ __attribute__ ((cleanup (process_freep)))
+
+static void
+state_freep (struct husk_state **s)
+{
+  state_free (*s);
+}
+#define _cleanup_state_ __attribute__ ((cleanup (state_freep)))
+
+static void
+cgroup_freep (struct cgroup **cg)
+{
+  cgroup_free (*cg);
+}
+#define _cleanup_cgroup_ __attribute__ ((cleanup (cgroup_freep)))
+
+/* Every namespace kind, by its /proc/PID/ns name. */
+static const struct
+{
+  const char *name;
+  int flag;
+} exec_namespaces[] = {
+  { "user", CLONE_NEWUSER }, { "mnt", CLONE_NEWNS },   { "pid", CLONE_NEWPID },
+  { "net", CLONE_NEWNET },   { "ipc", CLONE_NEWIPC },  { "uts", CLONE_NEWUTS },
+  { "cgroup", CLONE_NEWCGROUP }, { "time", CLONE_NEWTIME },
+};
+
+/* ---- the process: the container's, or --process, with the flags over it ---- */
+
+static void
+strv_set (oci_strv *v, char *const *src, size_t n)
+{
+  for (size_t i = 0; i < v->n; i++)
+    free (v->v[i]);
+  free (v->v);
+  v->v = xcalloc (n + 1, sizeof *v->v);
+  for (size_t i = 0; i < n; i++)
+    v->v[i] = xstrdup (src[i]);
+  v->n = n;
+}
+
+static void
+strv_append (oci_strv *v, const char *s)
+{
+  v->v = xrealloc (v->v, (v->n + 2) * sizeof *v->v);
+  v->v[v->n++] = xstrdup (s);
+  v->v[v->n] = NULL;
+}
+
+static int
+parse_id (const char *s, const char *what, uint32_t *out, struct husk_error **err)
+{
+  char *end;
+  errno = 0;
+  unsigned long v = strtoul (s, &end, 10);
+  /* uid_t -1 is "no change" to the kernel: never a user. */
+  if (errno || end == s || *end || s[0] == '-' || v >= UINT32_MAX)
+    return husk_error_set (err, "%s: invalid id \"%s\"", what, s);
+  *out = (uint32_t) v;
+  return 0;
+}
+
+/* --user UID[:GID], numeric only (names would be looked up in the
+   container's /etc/passwd, which husk does not read). */
+static int
+apply_user (struct oci_process *p, const char *user, struct husk_error **err)
+{
+  _cleanup_free_ char *copy = xstrdup (user);
+  char *colon = strchr (copy, ':');
+  if (colon)
+    *colon = '\0';
+  if (parse_id (copy, "--user", &p->user.uid, err) < 0)
+    return -1;
+  if (colon && parse_id (colon + 1, "--user", &p->user.gid, err) < 0)
+    return -1;
+  return 0;
+}
+
+static size_t
+strv_len (const char *const *v)
+{
+  size_t n = 0;
+  while (v && v[n])
+    n++;
+  return n;
+}
+
+/* The flags over the base process, as runc's exec applies them: args and
+   cwd replace, env is appended, tty is off unless asked for, --user
+   replaces uid (and gid), --additional-gids and --cap add.  --cap adds to
+   bounding, effective and permitted (runc 1.2; 1.1 also raised ambient):
+   without a capabilities object the process keeps every capability husk
+   has, and there is nothing to add. */
+static int
+apply_flags (const struct exec_opts *o, struct oci_process *p, bool from_file, struct husk_error **err)
+{
+  size_t nargs = 0;
+  while (o->args && o->args[nargs])
+    nargs++;
+  if (nargs > 0)
+    strv_set (&p->args, o->args, nargs);
+  if (p->args.n == 0)
+    return husk_error_set (err, "exec: no command given: name one after the container id%s",
+                           from_file ? " or in --process's args" : "");
+  if (o->cwd)
+    {
+      free (p->cwd);
+      p->cwd = xstrdup (o->cwd);
+    }
+  if (p->cwd == NULL || p->cwd[0] != '/')
+    return husk_error_set (err, "%s \"%s\": must be an absolute path", o->cwd ? "--cwd" : "process.cwd",
+                           p->cwd ? p->cwd : "");
+  for (size_t i = 0; o->env && o->env[i]; i++)
+    {
+      if (strchr (o->env[i], '=') == NULL)
+        return husk_error_set (err, "--env \"%s\": must be KEY=VALUE", o->env[i]);
+      strv_append (&p->env, o->env[i]);
+    }
+  if (!from_file)
+    p->terminal = false;
+  if (o->tty_set)
+    p->terminal = o->tty;
+  if (o->no_new_privs)
+    p->no_new_privileges = true;
+  if (o->user && apply_user (p, o->user, err) < 0)
+    return -1;
+  size_t ngids = strv_len (o->additional_gids);
+  for (size_t i = 0; i < ngids; i++)
+    {
+      uint32_t gid;
+      if (parse_id (o->additional_gids[i], "--additional-gids", &gid, err) < 0)
+        return -1;
+      p->user.additional_gids.v
+          = xrealloc (p->user.additional_gids.v, (p->user.additional_gids.n + 1) * sizeof (uint32_t));
+      p->user.additional_gids.v[p->user.additional_gids.n++] = gid;
+    }
+  if (p->capabilities)
+    for (size_t i = 0; o->caps && o->caps[i]; i++)
+      {
+        strv_append (&p->capabilities->bounding, o->caps[i]);
+        strv_append (&p->capabilities->effective, o->caps[i]);
+        strv_append (&p->capabilities->permitted, o->caps[i]);
+      }
+  return 0;
+}
+
+/* What exec does not apply yet, refused by name like create's
+   container_check_supported: never ignored. */
+static int
+check_supported (const struct exec_opts *o, const struct oci_config *c, const struct oci_process *p,
+                 struct husk_error **err)
+{
+  const struct
+  {
+    const char *path;
+    bool used;
+  } rows[] = {
+    { "--apparmor", o->apparmor != NULL },
+    { "--process-label", o->process_label != NULL },
+    { "process.commandLine", p->command_line },
+    { "process.user.uid", p->user.uid != 0 },
+    { "process.user.gid", p->user.gid != 0 },
+    { "process.user.umask", p->user.umask.set },
+    { "process.user.additionalGids", p->user.additional_gids.n > 0 },
+    { "process.user.username", p->user.username },
+    { "process.rlimits", p->rlimits.n > 0 },
+    { "process.apparmorProfile", p->apparmor_profile },
+    { "process.selinuxLabel", p->selinux_label },
+    { "process.oomScoreAdj", p->oom_score_adj.set },
+    { "process.scheduler", p->scheduler },
+    { "process.ioPriority", p->io_priority },
+    { "process.execCPUAffinity", p->exec_cpu_affinity },
+    { "the container's linux.seccomp", c->linux_ && c->linux_->seccomp },
+  };
+  for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
+    if (rows[i].used)
+      return husk_error_set (err, "exec: %s: not supported yet", rows[i].path);
+  if (p->terminal && o->console_socket == NULL)
+    return husk_error_set (err, "exec: a terminal needs --console-socket");
+  if (!p->terminal && o->console_socket)
+    return husk_error_set (err, "--console-socket: the process has no terminal (use --tty)");
+  return 0;
+}
+
+static int
+build_process (const struct exec_opts *o, struct oci_config *c, struct oci_process **out,
+               struct husk_error **err)
+{
+  struct oci_process *p = NULL;
+  if (o->process_path)
+    {
+      char *perr = NULL;
+      if (oci_process_parse_file (o->process_path, o->process_path, &p, &perr) < 0)
+        {
+          husk_error_set (err, "--process: %s", perr ? perr : "cannot parse");
+          free (perr);
+          return -1;
+        }
+    }
+  else
+    {
+      if (c->process == NULL)
+        return husk_error_set (err, "exec: the container's config has no process: use --process");
+      p = steal_pointer (&c->process);
+    }
+  *out = p;
+  return apply_flags (o, p, o->process_path != NULL, err);
+}
+
+/* ---- the container ---- */
+
+/* --cgroup [CONTROLLER:]PATH: an existing sub-cgroup of the container's,
+   in every hierarchy, or in the one whose controllers include CONTROLLER
+   (v1; "unified" names the v2 hierarchy of a hybrid host).  A path that
+   climbs out (".."), is absolute, or does not exist is refused. */
+static int
+apply_sub_cgroups (struct cgroup *cg, const char *const *specs, struct husk_error **err)
+{
+  for (size_t i = 0; specs && specs[i]; i++)
+    {
+      const char *spec = specs[i], *path = spec;
+      _cleanup_free_ char *controller = NULL;
+      const char *colon = strchr (spec, ':');
+      if (colon)
+        {
+          controller = strndup (spec, (size_t) (colon - spec));
+          path = colon + 1;
+        }
+      if (path[0] == '\0' || path[0] == '/' || strcmp (path, "..") == 0 || strncmp (path, "../", 3) == 0
+          || strstr (path, "/../") || (strlen (path) >= 3 && strcmp (path + strlen (path) - 3, "/..") == 0))
+        return husk_error_set (err, "--cgroup \"%s\": must be a relative path inside the container's cgroup",
+                               spec);
+      bool matched = false;
+      for (size_t d = 0; d < cg->n; d++)
+        {
+          struct cgroup_dir *dir = &cg->dirs[d];
+          if (controller)
+            {
+              bool hit = dir->v2 ? strcmp (controller, "unified") == 0 || cg->layout == CGROUP_LAYOUT_V2
+                                 : false;
+              if (!dir->v2)
+                {
+                  _cleanup_free_ char *list = xasprintf (",%s,", dir->controllers);
+                  _cleanup_free_ char *want = xasprintf (",%s,", controller);
+                  hit = strstr (list, want) != NULL;
+                }
+              if (!hit)
+                continue;
+            }
+          char *sub = xasprintf ("%s/%s", dir->path, path);
+          struct stat st;
+          if (stat (sub, &st) < 0 || !S_ISDIR (st.st_mode))
+            {
+              int e = errno ? errno : ENOTDIR;
+              free (sub);
+              return husk_error_sys (err, e, "--cgroup \"%s\"", spec);
+            }
+          free (dir->path);
+          dir->path = sub;
+          matched = true;
+        }
+      if (!matched)
+        return husk_error_set (err, "--cgroup \"%s\": no cgroup hierarchy has controller \"%s\"", spec,
+                               controller);
+    }
+  return 0;
+}
+
+/* The namespaces of the init that are not husk's own.  A pidfd must not
+   be read as /proc/PID after the init may have died (the pid could be
+   another process's by then): the pidfd is checked to be alive after the
+   last stat, and setns itself goes through the pidfd. */
+static int
+namespaces_to_join (int pid, int pidfd, int *flags, struct husk_error **err)
+{
+  *flags = 0;
+  for (size_t i = 0; i < sizeof exec_namespaces / sizeof *exec_namespaces; i++)
+    {
+      char path[64];
+      struct stat mine, theirs;
+      snprintf (path, sizeof path, "/proc/%d/ns/%s", pid, exec_namespaces[i].name);
+      if (stat (path, &theirs) < 0)
+        {
+          if (errno == ENOENT)
+            continue;  /* a kernel without this kind */
+          return husk_error_sys (err, errno, "stat %s", path);
+        }
+      snprintf (path, sizeof path, "/proc/self/ns/%s", exec_namespaces[i].name);
+      if (stat (path, &mine) < 0 || mine.st_ino != theirs.st_ino || mine.st_dev != theirs.st_dev)
+        *flags |= exec_namespaces[i].flag;
+    }
+  struct pollfd p = { pidfd, POLLIN, 0 };
+  if (poll (&p, 1, 0) != 0)
+    return husk_error_set (err, "exec: the container's init exited");
+  return 0;
+}
+
+/* ---- the children ---- */
+
+struct exec_child
+{
+  const struct oci_process *p;
+  char **argv, **env;
+  const struct cgroup *cg;
+  int init_pidfd;
+  int ns_flags;
+  int sync_fd;
+  int preserve_fds;
+};
+
+static _Noreturn void
+child_failed (int sync_fd, struct husk_error *err)
+{
+  struct husk_error *ignored = NULL;
+  sync_send (sync_fd, SYNC_ERROR, err ? err->msg : "exec failed", -1, &ignored);
+  husk_error_free (ignored);
+  _exit (1);
+}
+
+static int
+reset_signals (struct husk_error **err)
+{
+  for (int sig = 1; sig < NSIG; sig++)
+    signal (sig, SIG_DFL);  /* EINVAL for SIGKILL, SIGSTOP and the gaps */
+  sigset_t none;
+  sigemptyset (&none);
+  if (sigprocmask (SIG_SETMASK, &none, NULL) < 0)
+    return husk_error_sys (err, errno, "sigprocmask");
+  return 0;
+}
+
+static int
+enter_cwd (const char *cwd, struct husk_error **err)
+{
+  char ebuf[128];
+  /* setns of a mount namespace leaves the root and cwd where the pidfd's
+     process has them; "/" first makes a relative lookup impossible. */
+  if (chdir ("/") < 0 || chdir (cwd) < 0)
+    return husk_error_set (err, "exec: cwd \"%s\": %s", cwd, process_strerror (errno, ebuf, sizeof ebuf));
+  return 0;
+}
+
+static int
+setup_terminal (const struct exec_child *x, struct husk_error **err)
+{
+  if (!x->p->terminal)
+    return 0;
+  _cleanup_close_ int master = -1;
+  int slave = -1;
+  if (terminal_new_pty (&master, &slave, err) < 0)
+    return husk_error_wrap (err, "exec: terminal");
+  if (sync_send (x->sync_fd, SYNC_PTY, NULL, master, err) < 0)
+    {
+      close (slave);
+      return -1;
+    }
+  return terminal_make_controlling (slave, &x->p->console_size, err);
+}
+
+static int
+apply_caps (const struct oci_process *p, struct husk_error **err)
+{
+  if (p->capabilities == NULL)
+    return 0;
+  if (caps_prepare (p->capabilities, false, err) < 0 || caps_apply (p->capabilities, false, err) < 0)
+    return -1;
+  return 0;
+}
+
+static int
+set_no_new_privs (const struct oci_process *p, struct husk_error **err)
+{
+  if (p->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    return husk_error_sys (err, errno, "prctl PR_SET_NO_NEW_PRIVS");
+  return 0;
+}
+
+/* The process itself, a member of the container's pid namespace. */
+static _Noreturn void
+exec_process (const struct exec_child *x)
+{
+  struct husk_error *err = NULL;
+  _cleanup_free_ char *exe = NULL;
+  /* Order, and why (the same as the init's tail): signals back to their
+     defaults first (husk blocked them all to forward them); the cwd and
+     the pty before anything looks up paths; capabilities, then
+     no_new_privs, then the fds, last. */
+  if (reset_signals (&err) < 0
+      || enter_cwd (x->p->cwd, &err) < 0
+      || setup_terminal (x, &err) < 0
+      || process_find_executable (x->argv[0], x->env, &exe, &err) < 0
+      || apply_caps (x->p, &err) < 0
+      || set_no_new_privs (x->p, &err) < 0
+      || process_close_fds_on_exec (x->preserve_fds, &err) < 0)
+    child_failed (x->sync_fd, err);
+  execve (exe, x->argv, x->env);
+  char ebuf[128];
+  husk_error_set (&err, "exec \"%s\": %s", x->argv[0], process_strerror (errno, ebuf, sizeof ebuf));
+  child_failed (x->sync_fd, err);
+}
+
+/* The helper: joins the cgroup (while the host's cgroupfs is in reach),
+   then every namespace of the init at once, through its pidfd (setns(2)
+   with a pidfd enters them in the kernel's order, the user namespace
+   first, and either all or none), then forks the process, which is the
+   only way into a pid namespace.  CLONE_PARENT makes the process husk's
+   child, so that husk can wait for it; the helper sends its pid and
+   exits. */
+static _Noreturn void
+exec_helper (const struct exec_child *x)
+{
+  struct husk_error *err = NULL;
+  /* Until the execve, this is husk's binary inside the container's
+     namespaces: not dumpable, so no process there can open it through
+     /proc/PID/exe (CVE-2019-5736) or ptrace it. */
+  if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+    {
+      husk_error_sys (&err, errno, "prctl PR_SET_DUMPABLE");
+      child_failed (x->sync_fd, err);
+    }
+  if (x->cg && cgroup_join (x->cg, getpid (), &err) < 0)
+    child_failed (x->sync_fd, err);
+  if (x->ns_flags && setns (x->init_pidfd, x->ns_flags) < 0)
+    {
+      husk_error_sys (&err, errno, "exec: join the container's namespaces");
+      child_failed (x->sync_fd, err);
+    }
+  struct clone_args args = { .flags = CLONE_PARENT };
+  long pid = syscall (SYS_clone3, &args, sizeof args);
+  if (pid < 0)
+    {
+      husk_error_sys (&err, errno, "exec: fork into the container");
+      child_failed (x->sync_fd, err);
+    }
+  if (pid == 0)
+    exec_process (x);
+  char text[32];
+  snprintf (text, sizeof text, "%ld", pid);
+  if (sync_send (x->sync_fd, SYNC_PID, text, -1, &err) < 0)
+    _exit (1);
+  _exit (0);
+}
+
+/* ---- husk's side ---- */
+
+static int
+wait_pid (int pid, int *status)
+{
+  int ret;
+  do
+    ret = waitpid (pid, status, 0);
+  while (ret < 0 && errno == EINTR);
+  return ret;
+}
+
+/* Reads the children's messages until the socket closes (the helper has
+   exited and the process has exec'd or failed). */
+static int
+read_messages (const struct exec_opts *o, int sock, int console, int *pid, struct husk_error **err)
+{
+  struct husk_error *failure = NULL;
+  for (;;)
+    {
+      enum sync_kind kind = 0;
+      _cleanup_free_ char *text = NULL;
+      _cleanup_close_ int fd = -1;
+      int ret = sync_recv (sock, &kind, &text, &fd, err);
+      if (ret < 0)
+        {
+          husk_error_free (failure);
+          return -1;
+        }
+      if (ret == 1)
+        break;
+      if (kind == SYNC_PID && text)
+        *pid = atoi (text);
+      else if (kind == SYNC_ERROR && failure == NULL)
+        husk_error_set (&failure, "%s", text ? text : "exec failed");
+      else if (kind == SYNC_PTY && fd >= 0 && console >= 0 && failure == NULL
+               && terminal_send_fd_socket (console, fd, &failure) < 0)
+        husk_error_wrap (&failure, "--console-socket \"%s\"", o->console_socket);
+    }
+  if (failure)
+    {
+      *err = failure;
+      return -1;
+    }
+  if (*pid <= 0)
+    return husk_error_set (err, "exec: the process was not started");
+  return 0;
+}
+
+static int
+write_pid_file (const char *path, int pid, struct husk_error **err)
+{
+  _cleanup_free_ char *tmp = xasprintf ("%s.husk-tmp", path);
+  _cleanup_close_ int fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+  if (fd < 0)
+    return husk_error_sys (err, errno, "--pid-file \"%s\"", path);
+  char buf[32];
+  int len = snprintf (buf, sizeof buf, "%d", pid);
+  if (write (fd, buf, (size_t) len) != len || rename (tmp, path) < 0)
+    {
+      int e = errno;
+      unlink (tmp);
+      return husk_error_sys (err, e, "--pid-file \"%s\"", path);
+    }
+  return 0;
+}
+
+/* Foreground: forwards every signal husk gets to the process until it
+   exits.  It is husk's unreaped child until then, so its pid stays its. */
+static int
+wait_foreground (int pid, int sfd, int *exit_status, struct husk_error **err)
+{
+  for (;;)
+    {
+      struct signalfd_siginfo si;
+      ssize_t n = read (sfd, &si, sizeof si);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n != sizeof si)
+        return husk_error_sys (err, n < 0 ? errno : EIO, "read signalfd");
+      if (si.ssi_signo != SIGCHLD)
+        {
+          kill (pid, (int) si.ssi_signo);
+          continue;
+        }
+      int status;
+      int w = waitpid (pid, &status, WNOHANG);
+      if (w == pid)
+        {
+          *exit_status = WIFSIGNALED (status) ? 128 + WTERMSIG (status) : WEXITSTATUS (status);
+          return 0;
+        }
+    }
+}
+
+/* The container's state, checked: created or running, not paused unless
+   --ignore-paused; its saved config; its cgroups. */
+static int
+open_container (const struct exec_opts *o, int *rootfd, int *dirfd, struct husk_state **st,
+                int *pidfd, struct oci_config **c, struct cgroup **cg, struct husk_error **err)
+{
+  if (state_root_open (o->root, false, rootfd, err) < 0 || state_open (*rootfd, o->id, false, dirfd, err) < 0
+      || state_read (*dirfd, o->id, st, err) < 0)
+    return -1;
+  enum state_status s = state_status (*dirfd, *st);
+  if (s == STATE_PAUSED && !o->ignore_paused)
+    return husk_error_set (err, "cannot exec in a paused container \"%s\" (use --ignore-paused to override)",
+                           o->id);
+  if (s != STATE_CREATED && s != STATE_RUNNING && s != STATE_PAUSED)
+    return husk_error_set (err, "cannot exec in container \"%s\" that is %s", o->id, state_status_name (s));
+  if (state_init_pidfd (*st, pidfd, err) < 0)
+    return -1;
+  if (*pidfd < 0)
+    return husk_error_set (err, "cannot exec in container \"%s\" that is stopped", o->id);
+  if (state_config_load (*dirfd, c, err) < 0)
+    return -1;
+  if (*c == NULL)
+    return husk_error_set (err, "exec: container \"%s\" has no saved config (made by an older husk)", o->id);
+  if (cgroup_record_read (*dirfd, cg, NULL, err) < 0)
+    return -1;
+  if (*cg && apply_sub_cgroups (*cg, o->cgroups, err) < 0)
+    return -1;
+  if (*cg == NULL && o->cgroups && o->cgroups[0])
+    return husk_error_set (err, "--cgroup: container \"%s\" has no cgroups", o->id);
+  return 0;
+}
+
+int
+exec_run (const struct exec_opts *o, int *exit_status, struct husk_error **err)
+{
+  *exit_status = 0;
+  if (o->preserve_fds < 0)
+    return husk_error_set (err, "--preserve-fds: must not be negative");
+  _cleanup_close_ int rootfd = -1;
+  _cleanup_close_ int dirfd = -1;
+  _cleanup_close_ int init_pidfd = -1;
+  _cleanup_state_ struct husk_state *st = NULL;
+  _cleanup_config_ struct oci_config *c = NULL;
+  _cleanup_cgroup_ struct cgroup *cg = NULL;
+  _cleanup_process_ struct oci_process *p = NULL;
+  if (open_container (o, &rootfd, &dirfd, &st, &init_pidfd, &c, &cg, err) < 0
+      || build_process (o, c, &p, err) < 0 || check_supported (o, c, p, err) < 0
+      || caps_check (p->capabilities, err) < 0)
+    return -1;
+  int ns_flags = 0;
+  if (namespaces_to_join (st->pid, init_pidfd, &ns_flags, err) < 0)
+    return -1;
+
+  _cleanup_close_ int console = -1;
+  if (o->console_socket && (console = terminal_connect (o->console_socket, err)) < 0)
+    return -1;
+  _cleanup_close_ int sfd = -1;
+  sigset_t all, saved;
+  sigfillset (&all);
+  if (!o->detach)
+    {
+      /* Blocked before the process exists, so no signal is lost; it
+         unblocks them itself. */
+      sigprocmask (SIG_BLOCK, &all, &saved);
+      sfd = signalfd (-1, &all, SFD_CLOEXEC);
+      if (sfd < 0)
+        return husk_error_sys (err, errno, "signalfd");
+    }
+  int sp[2];
+  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
+    return husk_error_sys (err, errno, "socketpair");
+  _cleanup_close_ int sock = sp[0];
+  _cleanup_close_ int child_end = sp[1];
+  /* The child's end must not sit among the fds given to the process. */
+  if (child_end < 3 + o->preserve_fds)
+    {
+      int nfd = fcntl (child_end, F_DUPFD_CLOEXEC, 3 + o->preserve_fds);
+      if (nfd < 0)
+        return husk_error_sys (err, errno, "move the sync socket");
+      close (child_end);
+      child_end = nfd;
+    }
+  _cleanup_free_ char **argv = NULL;
+  _cleanup_free_ char **env = NULL;
+  argv = xcalloc (p->args.n + 1, sizeof *argv);
+  memcpy (argv, p->args.v, p->args.n * sizeof *argv);
+  env = xcalloc (p->env.n + 1, sizeof *env);
+  memcpy (env, p->env.v, p->env.n * sizeof *env);
+  struct exec_child x = {
+    .p = p, .argv = argv, .env = env, .cg = cg, .init_pidfd = init_pidfd, .ns_flags = ns_flags,
+    .sync_fd = child_end, .preserve_fds = o->preserve_fds,
+  };
+  pid_t helper = fork ();
+  if (helper < 0)
+    return husk_error_sys (err, errno, "fork");
+  if (helper == 0)
+    exec_helper (&x);
+  close (steal_fd (&child_end));
+
+  int pid = 0, status = 0;
+  int ret = read_messages (o, sock, console, &pid, err);
+  wait_pid (helper, &status);
+  if (ret < 0)
+    {
+      if (pid > 0)
+        wait_pid (pid, NULL);
+      return -1;
+    }
+  if (o->pid_file && write_pid_file (o->pid_file, pid, err) < 0)
+    {
+      kill (pid, SIGKILL);
+      wait_pid (pid, NULL);
+      return -1;
+    }
+  /* The container may be deleted while its exec'd process runs. */
+  close (steal_fd (&dirfd));
+  if (o->detach)
+    return 0;
+  ret = wait_foreground (pid, sfd, exit_status, err);
+  sigprocmask (SIG_SETMASK, &saved, NULL);
+  return ret;
+}

@@ -1,0 +1,42 @@
+/* linux.seccomp: the profile compiled to BPF with libseccomp, installed
+   with seccomp(2), and the notify listener handed to the seccomp agent. */
+#ifndef HUSK_SECCOMP_FILTER_H
+#define HUSK_SECCOMP_FILTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+#include "oci_config.h"
+
+struct seccomp_program
+{
+  void *insns;                     /* struct sock_filter[] */
+  size_t count;
+  unsigned flags;                  /* SECCOMP_FILTER_FLAG_* for seccomp(2) */
+  bool notify;                     /* some action is SCMP_ACT_NOTIFY */
+};
+
+/* In the parent, before anything is made: every member checked (an
+   errnoRet on an action without one, an argument index above 5, two
+   conditions on one argument, a flag or architecture this libseccomp or
+   kernel lacks, SCMP_ACT_NOTIFY without listenerPath: each a one-line
+   error naming the member), syscall names libseccomp does not know
+   skipped, and the filter compiled.  The init inherits the program and
+   only installs it. */
+int seccomp_compile (const struct oci_seccomp *s, struct seccomp_program **out, struct husk_error **err);
+void seccomp_program_free (struct seccomp_program *p);
+
+/* In the init: installs the filter (one seccomp(2) call).  For a notify
+   program *listener is the new listener fd (else -1). */
+int seccomp_install (const struct seccomp_program *p, int *listener, struct husk_error **err);
+
+/* In the parent: the seccomp agent protocol of the runtime-spec
+   (config-linux.md, "seccomp"): one connection to listenerPath (AF_UNIX,
+   SOCK_STREAM), one message carrying the listener fd (SCM_RIGHTS) and the
+   container process state JSON: {"ociVersion", "fds": ["seccompFd"],
+   "pid", "metadata", "state": <the state of runtime.md>}. */
+int seccomp_send_to_agent (const struct oci_seccomp *s, const char *oci_version, int pid,
+                           const char *state_json, int listener, struct husk_error **err);
+
+#endif

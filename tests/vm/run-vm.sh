@@ -1,0 +1,344 @@
+#!/bin/bash
+# Runs husk's integration suites inside a qemu VM on Debian 12's own kernel
+# (Linux 6.1), with a cgroup v2-only layout (the default: what Debian 12,
+# Fedora and Ubuntu 22.04+ hosts have) or a cgroup v1-only one (--v1).
+# The CI machine is a v1/v2 hybrid, so this is the only place where the v2
+# and v1 drivers meet a host of their own kind.
+#
+# Usage: tests/vm/run-vm.sh [--v2|--v1] [SUITE.bats...]
+#   With no suites: the kernel-facing suites (cgroups, lifecycle, isolation)
+#   listed in VM_SUITES below that exist in tests/integration.
+# Environment:
+#   HUSK_BUILDDIR  the build tree (husk, tests/integration/recvtty) (required)
+#   HUSK_SRCDIR    the source tree (default: this script's ../..)
+#   HUSK_VM_CACHE  kernel and package cache (default /var/cache/husk-vm)
+#   HUSK_VM_TIMEOUT seconds the whole VM run may take (default 1200)
+#
+# Nothing is installed on the host except qemu-system-x86 (apt-get, when
+# missing).  The kernel package is downloaded with apt-get download and
+# unpacked into the cache with dpkg -x, never installed.  The guest is an
+# initramfs holding the static husk, busybox, the host's bash, coreutils,
+# jq and bats (with their shared libraries), and the suites; its /init
+# prints the suites' TAP and the totals line of tests/run-tests.sh on the
+# serial console and powers off.  The exit status is 0 only when that totals
+# line is there and says "0 failed".
+set -euo pipefail
+
+die() {
+  echo "run-vm.sh: $*" >&2
+  exit 1
+}
+
+layout=v2
+suites=()
+while (($#)); do
+  case $1 in
+  --v1) layout=v1 ;;
+  --v2) layout=v2 ;;
+  -h | --help)
+    sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
+    exit 0
+    ;;
+  -*) die "unknown option: $1 (see --help)" ;;
+  *) suites+=("$1") ;;
+  esac
+  shift
+done
+
+HUSK_SRCDIR=${HUSK_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+: "${HUSK_BUILDDIR:?HUSK_BUILDDIR must point at the build tree (make check-vm sets it)}"
+CACHE=${HUSK_VM_CACHE:-/var/cache/husk-vm}
+TIMEOUT=${HUSK_VM_TIMEOUT:-1200}
+HUSK_BIN=$HUSK_BUILDDIR/husk
+RECVTTY=$HUSK_BUILDDIR/tests/integration/recvtty
+[[ -x "$HUSK_BIN" ]] || die "$HUSK_BIN is missing: build husk first"
+[[ -x "$RECVTTY" ]] || die "$RECVTTY is missing: make tests/integration/recvtty"
+[[ "$TIMEOUT" =~ ^[0-9]+$ ]] || die "HUSK_VM_TIMEOUT=$TIMEOUT is not a number of seconds"
+[[ $(id -u) == 0 ]] || die "must run as root (apt-get, and the cache in $CACHE)"
+
+# The suites that exercise the kernel: cgroups in full, the lifecycle and
+# the isolation suites.  Left out: cli.bats (help texts, man page,
+# completion: nothing kernel-specific) and schema.bats (python3 and
+# ../shared on the host).
+VM_SUITES=(cgroups*.bats update.bats pause.bats ps.bats events.bats kill.bats
+  devices.bats lifecycle.bats run.bats delete.bats create-errors.bats
+  list.bats console.bats fds.bats mounts.bats masked-paths.bats sysctl.bats
+  propagation.bats)
+if ((${#suites[@]} == 0)); then
+  shopt -s nullglob
+  for s in "${VM_SUITES[@]}"; do
+    for f in "$HUSK_SRCDIR"/tests/integration/$s; do
+      suites+=("${f##*/}")
+    done
+  done
+  shopt -u nullglob
+fi
+for s in "${suites[@]}"; do
+  [[ -f "$HUSK_SRCDIR/tests/integration/${s##*/}" ]] || die "no suite tests/integration/${s##*/}"
+done
+# An earlier glob may have matched a file a later one names: once each.
+mapfile -t suites < <(printf '%s\n' "${suites[@]##*/}" | awk '!seen[$0]++')
+
+# ------------------------------------------------------------------ host side
+mkdir -p "$CACHE"
+if ! command -v qemu-system-x86_64 >/dev/null; then
+  echo "run-vm.sh: installing qemu-system-x86"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    qemu-system-x86 >/dev/null || die "apt-get install qemu-system-x86 failed"
+fi
+
+# The kernel: bookworm's current one (what linux-image-amd64 depends on),
+# else the newest already in the cache (offline reruns).
+kpkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
+  sed -n 's/^ *Depends: \(linux-image-[0-9.]*-[0-9]*-amd64\)$/\1/p' | head -n 1) || true
+if [[ -n "$kpkg" && ! -f "$CACHE/$kpkg/boot/vmlinuz-${kpkg#linux-image-}" ]]; then
+  echo "run-vm.sh: fetching $kpkg"
+  rm -rf "$CACHE/$kpkg.tmp" "$CACHE"/"$kpkg"_*.deb
+  (cd "$CACHE" && apt-get download "$kpkg" >/dev/null 2>&1) || die "apt-get download $kpkg failed"
+  dpkg -x "$CACHE"/"$kpkg"_*.deb "$CACHE/$kpkg.tmp"
+  mv "$CACHE/$kpkg.tmp" "$CACHE/$kpkg"
+  rm -f "$CACHE"/"$kpkg"_*.deb
+fi
+if [[ -z "$kpkg" || ! -d "$CACHE/$kpkg" ]]; then
+  kpkg=$(cd "$CACHE" && ls -d linux-image-*-amd64 2>/dev/null | sort -V | tail -n 1) || true
+fi
+[[ -n "$kpkg" ]] || die "no kernel: apt-cache does not know linux-image-amd64 and $CACHE has none"
+kver=${kpkg#linux-image-}
+KDIR=$CACHE/$kpkg
+VMLINUZ=$KDIR/boot/vmlinuz-$kver
+[[ -f "$VMLINUZ" ]] || die "$VMLINUZ is missing"
+
+work=$(mktemp -d /tmp/husk-vm.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+R=$work/root
+
+# copy_in PATH: PATH (a file or a symlink, followed to its end) into the
+# guest at the same place, as the host resolves it: /bin, /lib and /lib64
+# are the usr-merge symlinks in both.
+copy_in() {
+  local p=$1 d t
+  d=$(realpath "$(dirname "$p")")/${p##*/}
+  [[ -e "$R$d" || -L "$R$d" ]] && return 0
+  mkdir -p "$R${d%/*}"
+  if [[ -L "$d" ]]; then
+    t=$(readlink "$d")
+    ln -s "$t" "$R$d"
+    [[ "$t" == /* ]] || t=${d%/*}/$t
+    copy_in "$t"
+  else
+    cp "$d" "$R$d"
+  fi
+}
+
+# copy_prog PATH: a program and the shared libraries it loads.
+copy_prog() {
+  local lib
+  copy_in "$1"
+  while read -r lib; do
+    copy_in "$lib"
+  done < <(ldd "$1" 2>/dev/null | grep -oE '/[^ ]+' | grep -v '^/.*:$' || true)
+}
+
+mkdir -p "$R"/usr/{bin,sbin,lib,lib64} "$R"/{proc,sys,dev,run,tmp,etc,mnt,root}
+# The kernel opens /dev/console of the initramfs for init's stdio.
+mknod -m 600 "$R/dev/console" c 5 1
+ln -s usr/bin "$R/bin"
+ln -s usr/sbin "$R/sbin"
+ln -s usr/lib "$R/lib"
+ln -s usr/lib64 "$R/lib64"
+
+# busybox (static: bundles copy /bin/busybox into their rootfs) runs /init;
+# its applets come last on the guest's PATH, after the host's real tools.
+readelf -l /bin/busybox 2>/dev/null | grep -q INTERP && die "/bin/busybox is not static: apt-get install busybox-static"
+cp /bin/busybox "$R/usr/bin/busybox"
+mkdir -p "$R/usr/libexec/busybox"
+for a in $(/bin/busybox --list); do
+  ln -s /usr/bin/busybox "$R/usr/libexec/busybox/$a"
+done
+
+# The host's tools the suites, bats and its libraries use: GNU behaviour
+# (timeout --kill-after, stat -c, find -maxdepth ... -exec +, sort -V).
+tools=(bash jq awk sed grep find xargs diff cmp mount umount findmnt lsblk
+  setpriv nsenter unshare mountpoint ps pgrep pkill readelf)
+mapfile -t coreutils < <(dpkg -L coreutils | grep -E '^/(usr/)?s?bin/[^/]+$')
+for t in "${tools[@]}"; do
+  p=$(command -v "$t") || continue
+  copy_prog "$p"
+done
+for p in "${coreutils[@]}"; do
+  [[ -e "$p" ]] && copy_prog "$p"
+done
+# bats-core and its helper libraries.
+for p in /usr/bin/bats /usr/lib/bats-core /usr/libexec/bats-core /usr/lib/bats; do
+  mkdir -p "$R$(dirname "$p")"
+  cp -a "$p" "$R$p"
+done
+cp /etc/passwd /etc/group "$R/etc/"
+echo "127.0.0.1 localhost" >"$R/etc/hosts"
+
+# Kernel modules: a block device for the blockIO tests (null_blk: no disk
+# image needed) and bfq (io.bfq.weight).  busybox insmod, dependencies
+# first, as each module's .modinfo "depends=" names them (the package has
+# no modules.dep, and the host may have no kmod).
+M=lib/modules/$kver
+mods=()
+add_mod() {
+  local name=$1 m deps d
+  m=$(cd "$KDIR/$M" && find kernel -name "$name.ko" -o -name "${name//_/-}.ko" | head -n 1)
+  [[ -n "$m" ]] || die "module $name is not in $kpkg"
+  [[ " ${mods[*]} " == *" $m "* ]] && return 0
+  deps=$(tr '\0' '\n' <"$KDIR/$M/$m" | sed -n 's/^depends=//p' | tr ',' ' ')
+  for d in $deps; do
+    add_mod "$d"
+  done
+  mods+=("$m")
+}
+add_mod null_blk
+add_mod bfq
+for m in "${mods[@]}"; do
+  mkdir -p "$R/usr/$M/$(dirname "$m")"
+  cp "$KDIR/$M/$m" "$R/usr/$M/$m"
+done
+printf '%s\n' "${mods[@]}" >"$R/etc/husk-vm-modules"
+
+# husk, recvtty and the suites at the guest's HUSK_BUILDDIR / HUSK_SRCDIR.
+mkdir -p "$R/husk/build/tests/integration" "$R/husk/src/tests/integration"
+cp "$HUSK_BIN" "$R/husk/build/husk"
+cp "$RECVTTY" "$R/husk/build/tests/integration/recvtty"
+copy_prog "$HUSK_BIN"
+copy_prog "$RECVTTY"
+cp "$HUSK_SRCDIR/tests/run-tests.sh" "$R/husk/src/tests/"
+for f in "$HUSK_SRCDIR"/tests/integration/*; do
+  case $f in *.bats) ;; *) [[ -f "$f" ]] && cp "$f" "$R/husk/src/tests/integration/" ;; esac
+done
+for s in "${suites[@]}"; do
+  cp "$HUSK_SRCDIR/tests/integration/$s" "$R/husk/src/tests/integration/"
+done
+echo "$layout" >"$R/etc/husk-vm-layout"
+
+# /init: the initramfs's root cannot be pivot_root'ed away from (it is the
+# kernel's rootfs), so stage one copies the tree into a tmpfs and
+# switch_root's there; stage two (/init2) sets the machine up and runs the
+# suites.
+cat >"$R/init" <<'EOF'
+#!/usr/bin/busybox sh
+/usr/bin/busybox mount -t tmpfs -o mode=0755 tmpfs /mnt
+cd /
+for e in *; do
+  [ "$e" = mnt ] || /usr/bin/busybox cp -a "$e" /mnt/
+done
+exec /usr/bin/busybox switch_root /mnt /init2
+EOF
+cat >"$R/init2" <<'EOF'
+#!/bin/bash
+# Stage two of the husk test VM (see tests/vm/run-vm.sh).
+export PATH=/usr/sbin:/usr/bin:/usr/libexec/busybox
+export HOME=/root TMPDIR=/tmp LANG=C.UTF-8
+bb=/usr/bin/busybox
+layout=$(cat /etc/husk-vm-layout)
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+ln -sf /proc/self/fd /dev/fd
+ln -sf /proc/self/fd/0 /dev/stdin
+ln -sf /proc/self/fd/1 /dev/stdout
+ln -sf /proc/self/fd/2 /dev/stderr
+mkdir -p /dev/pts /dev/shm /dev/mqueue
+mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts /dev/pts
+ln -sf pts/ptmx /dev/ptmx 2>/dev/null
+mount -t tmpfs -o mode=1777 tmpfs /dev/shm
+mount -t mqueue mqueue /dev/mqueue
+mount -t tmpfs -o mode=0755 tmpfs /run
+mount -t tmpfs -o mode=1777 tmpfs /tmp
+mount --make-rprivate /
+hostname husk-vm
+$bb ip link set lo up
+echo "husk-vm: kernel $(uname -r), up $(cut -d' ' -f1 /proc/uptime)s, cgroup layout $layout"
+if [ "$layout" = v2 ]; then
+  mount -t cgroup2 -o nsdelegate cgroup2 /sys/fs/cgroup
+  # Every controller for the children: the suites make their cgroups below.
+  for c in $(cat /sys/fs/cgroup/cgroup.controllers); do
+    echo "+$c" >/sys/fs/cgroup/cgroup.subtree_control
+  done
+  echo "husk-vm: cgroup2 controllers: $(cat /sys/fs/cgroup/cgroup.subtree_control)"
+else
+  mount -t tmpfs -o mode=0755 cgroup /sys/fs/cgroup
+  # One hierarchy per controller, as systemd's legacy layout has them (cpu
+  # and cpuacct, net_cls and net_prio share theirs).
+  while read -r c _ _ enabled; do
+    [ "$c" = "#subsys_name" ] || [ "$enabled" = 0 ] && continue
+    case $c in
+    cpu | cpuacct) d=cpu,cpuacct; opts=cpu,cpuacct ;;
+    net_cls | net_prio) d=net_cls,net_prio; opts=net_cls,net_prio ;;
+    *) d=$c; opts=$c ;;
+    esac
+    [ -d /sys/fs/cgroup/$d ] && continue
+    mkdir -p /sys/fs/cgroup/$d
+    mount -t cgroup -o $opts cgroup /sys/fs/cgroup/$d
+  done </proc/cgroups
+  ln -s cpu,cpuacct /sys/fs/cgroup/cpu
+  ln -s cpu,cpuacct /sys/fs/cgroup/cpuacct
+  ln -s net_cls,net_prio /sys/fs/cgroup/net_cls
+  ln -s net_cls,net_prio /sys/fs/cgroup/net_prio
+  echo "husk-vm: cgroup v1 hierarchies: $(cd /sys/fs/cgroup && echo *)"
+fi
+while read -r m; do
+  $bb insmod /usr/lib/modules/$(uname -r)/$m || echo "husk-vm: insmod $m failed"
+done </etc/husk-vm-modules
+echo "husk-vm: block devices: $(cd /sys/block && echo *)"
+cd /husk/build
+export HUSK=/husk/build/husk HUSK_BUILDDIR=/husk/build HUSK_SRCDIR=/husk/src
+start=$(cut -d' ' -f1 /proc/uptime)
+/husk/src/tests/run-tests.sh
+status=$?
+end=$(cut -d' ' -f1 /proc/uptime)
+echo "husk-vm: suites took $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%d", b - a }')s"
+echo "husk-vm: exit status $status"
+sync
+$bb poweroff -f
+EOF
+chmod +x "$R/init" "$R/init2"
+
+(cd "$R" && find . -mindepth 1 | LC_ALL=C sort | /bin/busybox cpio -o -H newc 2>/dev/null) | gzip -1 >"$work/initrd.gz"
+echo "run-vm.sh: initramfs $(du -h "$work/initrd.gz" | cut -f1), kernel $kver, cgroup $layout, suites: ${suites[*]}"
+
+# ------------------------------------------------------------------ the run
+cmdline="console=ttyS0 panic=-1 loglevel=1"
+if [[ $layout == v2 ]]; then
+  cmdline+=" cgroup_no_v1=all"
+else
+  # A v1-only host: every controller is free for v1 (the kernel's
+  # default), /init mounts them and no cgroup2.
+  :
+fi
+log=$work/console.log
+start=$SECONDS
+set +e
+timeout --kill-after=10 "$TIMEOUT" qemu-system-x86_64 -nographic -no-reboot -nic none \
+  -m 1024 -smp 2 -kernel "$VMLINUZ" -initrd "$work/initrd.gz" \
+  -append "$cmdline" </dev/null 2>&1 | tr -d '\r' | tee "$log"
+qstatus=${PIPESTATUS[0]}
+set -e
+elapsed=$((SECONDS - start))
+
+totals=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1) || true
+if ((qstatus == 124 || qstatus == 137)); then
+  echo "run-vm.sh: the VM did not finish within ${TIMEOUT}s (HUSK_VM_TIMEOUT)"
+  ok=0
+elif [[ -z "$totals" ]]; then
+  echo "run-vm.sh: no totals line on the console (qemu exit status $qstatus)"
+  ok=0
+elif [[ "$totals" =~ ^0\ passed ]]; then
+  echo "run-vm.sh: no test passed: the suites did not run"
+  ok=0
+elif [[ ! "$totals" =~ ^[0-9]+\ passed,\ 0\ failed ]] || ! grep -q '^husk-vm: exit status 0$' "$log"; then
+  ok=0
+else
+  ok=1
+fi
+if ((ok)); then
+  echo "cgroup $layout VM (Linux $kver, ${elapsed}s): $totals"
+  exit 0
+fi
+echo "cgroup $layout VM (Linux $kver, ${elapsed}s): ${totals:-0 passed, 1 failed (no totals)}"
+exit 1
