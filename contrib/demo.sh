@@ -17,7 +17,7 @@ husk=$PWD/husk
 
 bundle=$(mktemp -d /tmp/husk-demo.XXXXXX)
 root=$(mktemp -d /run/husk-demo-root.XXXXXX)
-trap '"$husk" --root "$root" delete --force demo >/dev/null 2>&1; rm -rf "$bundle" "$root"' EXIT
+trap '"$husk" --root "$root" delete --force demo >/dev/null 2>&1 || true; rm -rf "$bundle" "$root"' EXIT
 mkdir -p "$bundle/rootfs/bin"
 cp /bin/busybox "$bundle/rootfs/bin/"
 for applet in sh hostname ls cat echo readlink; do ln -s busybox "$bundle/rootfs/bin/$applet"; done
