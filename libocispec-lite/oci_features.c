@@ -16,9 +16,11 @@
    - linux.cgroup: v1 and v2 drivers exist (cgroup/v1.c, cgroup/v2.c);
      systemd, systemdUser and rdma are false until a systemd driver and
      the rdma controller exist.  --systemd-cgroup is refused meanwhile.
-   - linux.seccomp: every action, operator and architecture of the tables
-     is translated for libseccomp (seccomp.c); supportedFlags are the flags
-     seccomp.c can set on the running kernel (oci_seccomp_flag_supported).
+   - linux.seccomp: every action and operator of the tables is translated
+     for libseccomp (seccomp_filter.c); archs are those of the table the
+     linked libseccomp knows (seccomp_arch_supported: seccomp_filter.c
+     refuses the others); supportedFlags are the flags seccomp_filter.c can
+     set on the running kernel (oci_seccomp_flag_supported).
    - linux.apparmor, selinux, intelRdt, netDevices: false until implemented;
      configurations using them are refused, never ignored.
    - linux.mountExtensions.idmap: idmapped mounts (mount_setattr with
@@ -89,7 +91,12 @@ gen_seccomp (struct oci_gen *w, const struct oci_features_host *h)
   oci_gen_key_bool (w, "enabled", true);
   oci_gen_key_strv (w, "actions", oci_seccomp_actions);
   oci_gen_key_strv (w, "operators", oci_seccomp_operators);
-  oci_gen_key_strv (w, "archs", oci_seccomp_archs);
+  oci_gen_str (w, "archs");
+  oci_gen_array_open (w);
+  for (const char *const *a = oci_seccomp_archs; *a; a++)
+    if (h->seccomp_arch_supported == NULL || h->seccomp_arch_supported (*a))
+      oci_gen_str (w, *a);
+  oci_gen_array_close (w);
   oci_gen_key_strv (w, "knownFlags", oci_seccomp_flags);
   oci_gen_str (w, "supportedFlags");
   oci_gen_array_open (w);

@@ -12,6 +12,9 @@ struct oci_features_host
 {
   unsigned seccomp_api;           /* seccomp_api_get (); 0 if unknown */
   const char *libseccomp_version; /* "2.5.4"; NULL to leave it out */
+  /* Whether the libseccomp husk runs with knows an architecture of
+     oci_seccomp_archs ("SCMP_ARCH_M68K"); NULL: all of them. */
+  bool (*seccomp_arch_supported) (const char *name);
 };
 
 /* Generates the features document, pretty-printed with 4-space indents

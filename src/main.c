@@ -16,6 +16,8 @@ static const struct cmd_option global_options[] = {
   { "log-format", 0, CMD_ARG_VALUE, "text|json", "format of the log file (default: text)" },
   { "debug", 0, CMD_ARG_NONE, NULL, "enable debug logging" },
   { "systemd-cgroup", 0, CMD_ARG_NONE, NULL, "use systemd for cgroups (not supported yet: refused)" },
+  { "cgroup-manager", 0, CMD_ARG_VALUE, "cgroupfs|systemd|disabled",
+    "cgroup manager, as crun's option (only cgroupfs is supported yet)" },
   { "rootless", 0, CMD_ARG_VALUE, "true|false|auto", "rootless mode (only false and auto are supported yet)" },
   { "criu", 0, CMD_ARG_VALUE, "PATH", "criu binary (accepted; checkpoint/restore are not supported)" },
   { "version", 'v', CMD_ARG_NONE, NULL, "print the version" },
@@ -90,6 +92,7 @@ parse_globals (int argc, char **argv, struct husk_globals *g, int *next, struct 
   g->log = cmd_opt (&a, "log");
   g->debug = cmd_flag (&a, "debug");
   g->systemd_cgroup = cmd_flag (&a, "systemd-cgroup");
+  g->cgroup_manager = cmd_opt (&a, "cgroup-manager");
   g->rootless = cmd_opt (&a, "rootless");
   g->criu = cmd_opt (&a, "criu");
   const char *fmt = cmd_opt (&a, "log-format");
@@ -98,6 +101,10 @@ parse_globals (int argc, char **argv, struct husk_globals *g, int *next, struct 
   else if (g->rootless && strcmp (g->rootless, "auto") != 0 && strcmp (g->rootless, "false") != 0
            && strcmp (g->rootless, "true") != 0)
     ret = husk_error_set (err, "--rootless: invalid value \"%s\" (true, false or auto)", g->rootless);
+  else if (g->cgroup_manager && strcmp (g->cgroup_manager, "cgroupfs") != 0
+           && strcmp (g->cgroup_manager, "systemd") != 0 && strcmp (g->cgroup_manager, "disabled") != 0)
+    ret = husk_error_set (err, "--cgroup-manager: invalid value \"%s\" (cgroupfs, systemd or disabled)",
+                          g->cgroup_manager);
   else if (*g->root == '\0')
     ret = husk_error_set (err, "--root: must not be empty");
   else if (cmd_flag (&a, "version"))
@@ -118,8 +125,13 @@ check_unsupported_globals (const struct husk_globals *g, const struct husk_comma
   bool needs_runtime = strcmp (cmd->name, "spec") != 0 && strcmp (cmd->name, "features") != 0;
   if (!needs_runtime)
     return 0;
-  if (g->systemd_cgroup)
-    return husk_error_set (err, "--systemd-cgroup: the systemd cgroup driver is not supported yet");
+  if (g->systemd_cgroup || (g->cgroup_manager && strcmp (g->cgroup_manager, "systemd") == 0))
+    return husk_error_set (err, "%s: the systemd cgroup driver is not supported yet",
+                           g->systemd_cgroup ? "--systemd-cgroup" : "--cgroup-manager=systemd");
+  /* podman passes it for `run --cgroups=disabled` to the runtimes named in
+     runtime_supports_nocgroups. */
+  if (g->cgroup_manager && strcmp (g->cgroup_manager, "disabled") == 0)
+    return husk_error_set (err, "--cgroup-manager=disabled: containers without a cgroup are not supported yet");
   if (g->rootless && strcmp (g->rootless, "true") == 0)
     return husk_error_set (err, "--rootless=true: rootless containers are not supported yet");
   return 0;

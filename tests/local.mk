@@ -8,3 +8,22 @@ check-local: $(check_PROGRAMS) husk
 	HUSK_SRCDIR="$(abs_top_srcdir)" \
 	"$(abs_top_srcdir)/tests/run-tests.sh" $(check_PROGRAMS)
 EXTRA_DIST += tests/run-tests.sh tests/integration tests/fuzz tests/bench tests/check.sh
+
+# `make check-engines`: podman and containerd with husk as their runtime
+# (tests/engines/).  Not part of `make check`: slow, needs root, and
+# installs podman, conmon and containerd from Debian when missing.
+check-engines: husk
+	HUSK="$(abs_top_builddir)/husk" "$(abs_top_srcdir)/tests/engines/run.sh"
+.PHONY: check-engines
+EXTRA_DIST += tests/engines contrib/engines
+
+# `make check-vm`: the kernel-facing suites in a qemu VM on Debian's own
+# kernel with cgroup v2 only (tests/vm/run-vm.sh).  Not part of `make
+# check`: slow (TCG, no KVM), needs root, installs qemu-system-x86 and
+# downloads the kernel package when missing.  HUSK_VM_ARGS passes options
+# and suites: make check-vm HUSK_VM_ARGS="--v1 cgroups.bats".
+check-vm: husk$(EXEEXT) tests/integration/recvtty$(EXEEXT)
+	HUSK_BUILDDIR="$(abs_top_builddir)" HUSK_SRCDIR="$(abs_top_srcdir)" \
+	"$(abs_top_srcdir)/tests/vm/run-vm.sh" $(HUSK_VM_ARGS)
+.PHONY: check-vm
+EXTRA_DIST += tests/vm

@@ -19,6 +19,7 @@ struct husk_globals
   enum log_format log_format;/* --log-format */
   bool debug;                /* --debug */
   bool systemd_cgroup;       /* --systemd-cgroup */
+  const char *cgroup_manager;/* --cgroup-manager (crun's; podman passes "disabled") */
   const char *rootless;      /* --rootless true|false|auto (runc's values) */
   const char *criu;          /* --criu (accepted; checkpoint is refused) */
 };

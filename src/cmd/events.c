@@ -24,13 +24,16 @@ parse_interval (const char *s, struct timespec *ts, struct husk_error **err)
   char *end;
   errno = 0;
   double v = strtod (s, &end);
-  double mult = strcmp (end, "ms") == 0 ? 1e-3 : strcmp (end, "s") == 0 ? 1 : strcmp (end, "m") == 0 ? 60
-                : strcmp (end, "h") == 0 ? 3600 : 0;
+  double mult = strcmp (end, "ms") == 0  ? 1e-3
+                : strcmp (end, "s") == 0 ? 1
+                : strcmp (end, "m") == 0 ? 60
+                : strcmp (end, "h") == 0 ? 3600
+                                         : 0;
   if (end == s || errno || mult == 0 || v * mult <= 0 || v * mult > 86400)
     return husk_error_set (err, "--interval: invalid duration \"%s\" (e.g. 5s, 500ms)", s);
   double secs = v * mult;
-  ts->tv_sec = (time_t) secs;
-  ts->tv_nsec = (long) ((secs - (double) ts->tv_sec) * 1e9);
+  ts->tv_sec = (time_t)secs;
+  ts->tv_nsec = (long)((secs - (double)ts->tv_sec) * 1e9);
   return 0;
 }
 

@@ -9,6 +9,7 @@
 #include "cleanup.h"
 #include "cmd.h"
 #include "oci_features.h"
+#include "seccomp_filter.h"
 
 static const struct cmd_option features_options[] = {
   { 0 },
@@ -24,6 +25,7 @@ features_run (struct husk_globals *g, struct cmd_args *a, struct husk_error **er
   struct oci_features_host h = {
     .seccomp_api = seccomp_api_get (),
     .libseccomp_version = libseccomp,
+    .seccomp_arch_supported = seccomp_arch_supported,
   };
 #if SCMP_VER_MAJOR == 2 && SCMP_VER_MINOR < 6
   /* Built without SCMP_FLTATR_CTL_WAITKILL: husk cannot set the level-7

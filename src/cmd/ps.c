@@ -36,14 +36,14 @@ cmd_ps_run (struct husk_globals *g, struct cmd_args *a, struct husk_error **err)
     {
       putchar ('[');
       for (size_t i = 0; i < n; i++)
-        printf ("%s%d", i ? "," : "", (int) pids[i]);
+        printf ("%s%d", i ? "," : "", (int)pids[i]);
       puts ("]");
     }
   else
     {
       puts ("PID");
       for (size_t i = 0; i < n; i++)
-        printf ("%d\n", (int) pids[i]);
+        printf ("%d\n", (int)pids[i]);
     }
   free (pids);
   return 0;

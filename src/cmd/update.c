@@ -47,7 +47,7 @@ parse_number (const char *opt, const char *s, bool bytes, bool allow_minus_one, 
   if (bytes && *end)
     {
       static const char units[] = "bkmgtp";
-      const char *u = strchr (units, tolower ((unsigned char) *end));
+      const char *u = strchr (units, tolower ((unsigned char)*end));
       if (u == NULL)
         return husk_error_set (err, "--%s: invalid unit in \"%s\" (b, k, m, g, t, p)", opt, s);
       for (const char *x = units; x < u; x++)
@@ -95,7 +95,8 @@ read_resources (const char *file, struct oci_resources **out, struct husk_error 
   char *perr = NULL;
   int ret = 0;
   if (bad)
-    ret = husk_error_set (err, "--resources \"%s\": cannot read (or larger than %d bytes)", file, OCI_CONFIG_MAX_SIZE);
+    ret = husk_error_set (err, "--resources \"%s\": cannot read (or larger than %d bytes)", file,
+                          OCI_CONFIG_MAX_SIZE);
   else if (oci_resources_parse_data (buf, len, file, out, &perr) < 0)
     {
       ret = husk_error_set (err, "--resources: %s", perr ? perr : "cannot parse");
@@ -125,9 +126,9 @@ apply_flags (struct cmd_args *a, struct oci_resources *r, struct husk_error **er
     const char *opt;
     bool bytes, minus_one;
   } nums[] = {
-    { "memory", true, true },       { "memory-reservation", true, true }, { "memory-swap", true, true },
-    { "cpu-share", false, false },  { "cpu-period", false, false },       { "cpu-quota", false, true },
-    { "cpu-rt-period", false, false }, { "cpu-rt-runtime", false, true }, { "pids-limit", false, true },
+    { "memory", true, true },          { "memory-reservation", true, true }, { "memory-swap", true, true },
+    { "cpu-share", false, false },     { "cpu-period", false, false },       { "cpu-quota", false, true },
+    { "cpu-rt-period", false, false }, { "cpu-rt-runtime", false, true },    { "pids-limit", false, true },
     { "blkio-weight", false, false },
   };
   int64_t v[sizeof nums / sizeof *nums];
@@ -145,27 +146,28 @@ apply_flags (struct cmd_args *a, struct oci_resources *r, struct husk_error **er
         r->memory = xcalloc (1, sizeof *r->memory);
       struct oci_memory *m = r->memory;
       if (set[0])
-        m->limit = (oci_opt_i64) { true, v[0] };
+        m->limit = (oci_opt_i64){ true, v[0] };
       if (set[1])
-        m->reservation = (oci_opt_i64) { true, v[1] };
+        m->reservation = (oci_opt_i64){ true, v[1] };
       if (set[2])
-        m->swap = (oci_opt_i64) { true, v[2] };
+        m->swap = (oci_opt_i64){ true, v[2] };
     }
-  if (set[3] || set[4] || set[5] || set[6] || set[7] || cmd_opt (a, "cpuset-cpus") || cmd_opt (a, "cpuset-mems"))
+  if (set[3] || set[4] || set[5] || set[6] || set[7] || cmd_opt (a, "cpuset-cpus")
+      || cmd_opt (a, "cpuset-mems"))
     {
       if (r->cpu == NULL)
         r->cpu = xcalloc (1, sizeof *r->cpu);
       struct oci_cpu *c = r->cpu;
       if (set[3])
-        c->shares = (oci_opt_u64) { true, (uint64_t) v[3] };
+        c->shares = (oci_opt_u64){ true, (uint64_t)v[3] };
       if (set[4])
-        c->period = (oci_opt_u64) { true, (uint64_t) v[4] };
+        c->period = (oci_opt_u64){ true, (uint64_t)v[4] };
       if (set[5])
-        c->quota = (oci_opt_i64) { true, v[5] };
+        c->quota = (oci_opt_i64){ true, v[5] };
       if (set[6])
-        c->realtime_period = (oci_opt_u64) { true, (uint64_t) v[6] };
+        c->realtime_period = (oci_opt_u64){ true, (uint64_t)v[6] };
       if (set[7])
-        c->realtime_runtime = (oci_opt_i64) { true, v[7] };
+        c->realtime_runtime = (oci_opt_i64){ true, v[7] };
       if (cmd_opt (a, "cpuset-cpus"))
         {
           free (c->cpus);
@@ -180,7 +182,7 @@ apply_flags (struct cmd_args *a, struct oci_resources *r, struct husk_error **er
   if (set[8])
     {
       r->has_pids = true;
-      r->pids_limit = (oci_opt_i64) { true, v[8] };
+      r->pids_limit = (oci_opt_i64){ true, v[8] };
     }
   if (set[9])
     {
@@ -188,7 +190,7 @@ apply_flags (struct cmd_args *a, struct oci_resources *r, struct husk_error **er
         return husk_error_set (err, "--blkio-weight: %" PRId64 " is out of range (10..1000)", v[9]);
       if (r->block_io == NULL)
         r->block_io = xcalloc (1, sizeof *r->block_io);
-      r->block_io->weight = (oci_opt_u32) { true, (uint32_t) v[9] };
+      r->block_io->weight = (oci_opt_u32){ true, (uint32_t)v[9] };
     }
   return 0;
 }

@@ -98,20 +98,6 @@ caps_own_bounding (void)
   return m;
 }
 
-static caps_mask
-caps_own_permitted (void)
-{
-  caps_mask m = 0;
-  _cleanup_cap_ cap_t cur = cap_get_proc ();
-  for (int v = 0; cur && v < caps_kernel_count (); v++)
-    {
-      cap_flag_value_t f = CAP_CLEAR;
-      if (cap_get_flag (cur, (cap_value_t) v, CAP_PERMITTED, &f) == 0 && f == CAP_SET)
-        m |= CAPS_BIT (v);
-    }
-  return m;
-}
-
 int
 caps_check (const struct oci_capabilities *caps, struct husk_error **err)
 {
@@ -121,17 +107,14 @@ caps_check (const struct oci_capabilities *caps, struct husk_error **err)
   for (int s = 0; s < SET_COUNT; s++)
     if (caps_mask_of (caps, (enum caps_set) s, &m[s], err) < 0)
       return -1;
+  /* The bounding set, not the permitted one: in a new user namespace the
+     init has every capability whatever husk's own permitted set, but
+     never one outside the bounding set it inherits. */
   caps_mask own_bnd = caps_own_bounding ();
-  caps_mask own_prm = caps_own_permitted ();
   for (int s = SET_EFFECTIVE; s < SET_COUNT; s++)
-    {
-      if (m[s] & ~own_bnd)
-        return husk_error_set (err, "config.json: process.capabilities.%s: %s is not in husk's bounding set",
-                               set_names[s], caps_first (m[s] & ~own_bnd));
-      if (m[s] & ~own_prm)
-        return husk_error_set (err, "config.json: process.capabilities.%s: %s is not in husk's permitted set",
-                               set_names[s], caps_first (m[s] & ~own_prm));
-    }
+    if (m[s] & ~own_bnd)
+      return husk_error_set (err, "config.json: process.capabilities.%s: %s is not in husk's bounding set",
+                             set_names[s], caps_first (m[s] & ~own_bnd));
   /* The kernel's rules for capset(2) and PR_CAP_AMBIENT_RAISE. */
   const struct
   {

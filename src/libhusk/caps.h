@@ -7,8 +7,8 @@
 #include "error.h"
 #include "oci_config.h"
 
-/* In the parent, before anything is made (husk's own sets are those the
-   init starts with): every name is known to the running kernel; every
+/* In the parent, before anything is made (husk's bounding set is the one
+   the init starts with): every name is known to the running kernel; every
    capability of effective, permitted, inheritable and ambient is in
    husk's bounding set; and the sets obey the kernel's rules (effective
    within permitted, inheritable within bounding, ambient within permitted

@@ -24,7 +24,11 @@
 #include "cgroup/manage.h"
 #include "cleanup.h"
 #include "exec.h"
+#include "identity.h"
+#include "lsm.h"
 #include "process.h"
+#include "proclimits.h"
+#include "seccomp_filter.h"
 #include "state.h"
 #include "sync.h"
 #include "terminal.h"
@@ -53,6 +57,13 @@ state_freep (struct husk_state **s)
   state_free (*s);
 }
 #define _cleanup_state_ __attribute__ ((cleanup (state_freep)))
+
+static void
+seccomp_freep (struct seccomp_program **p)
+{
+  seccomp_program_free (*p);
+}
+#define _cleanup_seccomp_ __attribute__ ((cleanup (seccomp_freep)))
 
 static void
 cgroup_freep (struct cgroup **cg)
@@ -144,7 +155,9 @@ apply_flags (const struct exec_opts *o, struct oci_process *p, bool from_file, s
   size_t nargs = 0;
   while (o->args && o->args[nargs])
     nargs++;
-  if (nargs > 0)
+  /* Without --process the command is the one given here, never the
+     container's own. */
+  if (nargs > 0 || !from_file)
     strv_set (&p->args, o->args, nargs);
   if (p->args.n == 0)
     return husk_error_set (err, "exec: no command given: name one after the container id%s",
@@ -169,6 +182,16 @@ apply_flags (const struct exec_opts *o, struct oci_process *p, bool from_file, s
     p->terminal = o->tty;
   if (o->no_new_privs)
     p->no_new_privileges = true;
+  if (o->apparmor)
+    {
+      free (p->apparmor_profile);
+      p->apparmor_profile = xstrdup (o->apparmor);
+    }
+  if (o->process_label)
+    {
+      free (p->selinux_label);
+      p->selinux_label = xstrdup (o->process_label);
+    }
   if (o->user && apply_user (p, o->user, err) < 0)
     return -1;
   size_t ngids = strv_len (o->additional_gids);
@@ -191,41 +214,24 @@ apply_flags (const struct exec_opts *o, struct oci_process *p, bool from_file, s
   return 0;
 }
 
-/* What exec does not apply yet, refused by name like create's
-   container_check_supported: never ignored. */
+/* The checks create makes, on the process exec runs (the container's
+   config only lends its oci version: its linux members are the init's
+   business, but its seccomp profile, which exec compiles itself).  What
+   exec does not apply is refused by name, never ignored. */
 static int
-check_supported (const struct exec_opts *o, const struct oci_config *c, const struct oci_process *p,
-                 struct husk_error **err)
+check_process (const struct exec_opts *o, const struct oci_config *c, struct oci_process *p,
+               struct husk_error **err)
 {
-  const struct
-  {
-    const char *path;
-    bool used;
-  } rows[] = {
-    { "--apparmor", o->apparmor != NULL },
-    { "--process-label", o->process_label != NULL },
-    { "process.commandLine", p->command_line },
-    { "process.user.uid", p->user.uid != 0 },
-    { "process.user.gid", p->user.gid != 0 },
-    { "process.user.umask", p->user.umask.set },
-    { "process.user.additionalGids", p->user.additional_gids.n > 0 },
-    { "process.user.username", p->user.username },
-    { "process.rlimits", p->rlimits.n > 0 },
-    { "process.apparmorProfile", p->apparmor_profile },
-    { "process.selinuxLabel", p->selinux_label },
-    { "process.oomScoreAdj", p->oom_score_adj.set },
-    { "process.scheduler", p->scheduler },
-    { "process.ioPriority", p->io_priority },
-    { "process.execCPUAffinity", p->exec_cpu_affinity },
-    { "the container's linux.seccomp", c->linux_ && c->linux_->seccomp },
-  };
-  for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
-    if (rows[i].used)
-      return husk_error_set (err, "exec: %s: not supported yet", rows[i].path);
+  if (p->command_line)
+    return husk_error_set (err, "exec: process.commandLine: not supported yet");
   if (p->terminal && o->console_socket == NULL)
     return husk_error_set (err, "exec: a terminal needs --console-socket");
   if (!p->terminal && o->console_socket)
     return husk_error_set (err, "--console-socket: the process has no terminal (use --tty)");
+  struct oci_config only = { .oci_version = c->oci_version, .process = p };
+  if (identity_check (p, err) < 0 || proclimits_check (&only, err) < 0
+      || caps_check (p->capabilities, err) < 0 || lsm_check (&only, err) < 0)
+    return -1;
   return 0;
 }
 
@@ -256,6 +262,22 @@ build_process (const struct exec_opts *o, struct oci_config *c, struct oci_proce
 
 /* ---- the container ---- */
 
+/* Whether a --cgroup CONTROLLER names this hierarchy: a v1 one by any of
+   its controllers ("cpu" for "cpu,cpuacct", "name=systemd"), the v2 one
+   by "unified" or, on a v2-only host, by any controller it has. */
+static bool
+cgroup_dir_has (const struct cgroup_dir *dir, enum cgroup_layout layout, const char *controller)
+{
+  if (dir->v2 && strcmp (controller, "unified") == 0)
+    return true;
+  if (dir->v2 && layout != CGROUP_LAYOUT_V2)
+    return false;
+  char sep = dir->v2 ? ' ' : ',';
+  _cleanup_free_ char *list = xasprintf ("%c%s%c", sep, dir->controllers ? dir->controllers : "", sep);
+  _cleanup_free_ char *want = xasprintf ("%c%s%c", sep, controller, sep);
+  return strstr (list, want) != NULL;
+}
+
 /* --cgroup [CONTROLLER:]PATH: an existing sub-cgroup of the container's,
    in every hierarchy, or in the one whose controllers include CONTROLLER
    (v1; "unified" names the v2 hierarchy of a hybrid host).  A path that
@@ -270,7 +292,7 @@ apply_sub_cgroups (struct cgroup *cg, const char *const *specs, struct husk_erro
       const char *colon = strchr (spec, ':');
       if (colon)
         {
-          controller = strndup (spec, (size_t) (colon - spec));
+          controller = xasprintf ("%.*s", (int) (colon - spec), spec);
           path = colon + 1;
         }
       if (path[0] == '\0' || path[0] == '/' || strcmp (path, "..") == 0 || strncmp (path, "../", 3) == 0
@@ -281,24 +303,13 @@ apply_sub_cgroups (struct cgroup *cg, const char *const *specs, struct husk_erro
       for (size_t d = 0; d < cg->n; d++)
         {
           struct cgroup_dir *dir = &cg->dirs[d];
-          if (controller)
-            {
-              bool hit = dir->v2 ? strcmp (controller, "unified") == 0 || cg->layout == CGROUP_LAYOUT_V2
-                                 : false;
-              if (!dir->v2)
-                {
-                  _cleanup_free_ char *list = xasprintf (",%s,", dir->controllers);
-                  _cleanup_free_ char *want = xasprintf (",%s,", controller);
-                  hit = strstr (list, want) != NULL;
-                }
-              if (!hit)
-                continue;
-            }
+          if (controller && !cgroup_dir_has (dir, cg->layout, controller))
+            continue;
           char *sub = xasprintf ("%s/%s", dir->path, path);
           struct stat st;
-          if (stat (sub, &st) < 0 || !S_ISDIR (st.st_mode))
+          int e = stat (sub, &st) < 0 ? errno : S_ISDIR (st.st_mode) ? 0 : ENOTDIR;
+          if (e)
             {
-              int e = errno ? errno : ENOTDIR;
               free (sub);
               return husk_error_sys (err, e, "--cgroup \"%s\"", spec);
             }
@@ -349,6 +360,8 @@ struct exec_child
   const struct oci_process *p;
   char **argv, **env;
   const struct cgroup *cg;
+  const struct seccomp_program *seccomp; /* the container's, or NULL */
+  struct stat self;                /* husk's binary, on the host */
   int init_pidfd;
   int ns_flags;
   int sync_fd;
@@ -376,14 +389,36 @@ reset_signals (struct husk_error **err)
   return 0;
 }
 
+/* setns of a mount namespace leaves the root and cwd where the pidfd's
+   process has them; "/" first makes a relative lookup impossible.  Then
+   CVE-2024-21626, as the init checks it: a cwd such as /proc/self/fd/N,
+   N a host directory still open here (a --preserve-fds one, say), would
+   be outside the container's root; the kernel reports such a cwd as
+   "(unreachable)...", which getcwd turns into ENOENT. */
 static int
 enter_cwd (const char *cwd, struct husk_error **err)
 {
-  char ebuf[128];
-  /* setns of a mount namespace leaves the root and cwd where the pidfd's
-     process has them; "/" first makes a relative lookup impossible. */
+  char ebuf[128], buf[PATH_MAX];
   if (chdir ("/") < 0 || chdir (cwd) < 0)
     return husk_error_set (err, "exec: cwd \"%s\": %s", cwd, process_strerror (errno, ebuf, sizeof ebuf));
+  bool found = getcwd (buf, sizeof buf) != NULL;
+  if (!found && errno != ENOENT)
+    return husk_error_sys (err, errno, "exec: cwd \"%s\": getcwd", cwd);
+  if (!found || buf[0] != '/')
+    return husk_error_set (err, "exec: cwd \"%s\": outside the container's root (CVE-2024-21626)", cwd);
+  return 0;
+}
+
+/* CVE-2019-5736, as the init checks it: an executable that is husk's own
+   binary (a symlink to /proc/self/exe in the image) would run the host's
+   binary in the container, dumpable, where its processes could reopen it
+   for writing.  husk's identity is taken on the host, before setns. */
+static int
+refuse_husk_binary (const char *exe, const char *arg0, const struct stat *self, struct husk_error **err)
+{
+  struct stat st;
+  if (stat (exe, &st) == 0 && st.st_dev == self->st_dev && st.st_ino == self->st_ino)
+    return husk_error_set (err, "exec \"%s\": it is husk's own binary: refused (CVE-2019-5736)", arg0);
   return 0;
 }
 
@@ -404,14 +439,18 @@ setup_terminal (const struct exec_child *x, struct husk_error **err)
   return terminal_make_controlling (slave, &x->p->console_size, err);
 }
 
-static int
-apply_caps (const struct oci_process *p, struct husk_error **err)
+/* A filter installed without no_new_privs needs CAP_SYS_ADMIN. */
+static bool
+seccomp_needs_admin (const struct exec_child *x)
 {
-  if (p->capabilities == NULL)
-    return 0;
-  if (caps_prepare (p->capabilities, false, err) < 0 || caps_apply (p->capabilities, false, err) < 0)
-    return -1;
-  return 0;
+  return x->seccomp && !x->p->no_new_privileges;
+}
+
+static int
+install_filter (const struct exec_child *x, struct husk_error **err)
+{
+  int unused;
+  return x->seccomp ? seccomp_install (x->seccomp, &unused, err) : 0;
 }
 
 static int
@@ -428,17 +467,29 @@ exec_process (const struct exec_child *x)
 {
   struct husk_error *err = NULL;
   _cleanup_free_ char *exe = NULL;
-  /* Order, and why (the same as the init's tail): signals back to their
+  struct oci_config only = { .process = (struct oci_process *) x->p };
+  /* Order, and why (the init's tail, init.c): signals back to their
      defaults first (husk blocked them all to forward them); the cwd and
-     the pty before anything looks up paths; capabilities, then
-     no_new_privs, then the fds, last. */
+     the pty before anything looks up paths; limits while still root;
+     the bounding set and keep-caps, the user switch, the other capability
+     sets; no_new_privs and the fds; the seccomp filter last, so that it
+     constrains nothing of husk's. */
   if (reset_signals (&err) < 0
       || enter_cwd (x->p->cwd, &err) < 0
       || setup_terminal (x, &err) < 0
       || process_find_executable (x->argv[0], x->env, &exe, &err) < 0
-      || apply_caps (x->p, &err) < 0
+      || refuse_husk_binary (exe, x->argv[0], &x->self, &err) < 0
+      || proclimits_apply (&only, &err) < 0
+      || caps_prepare (x->p->capabilities, seccomp_needs_admin (x), &err) < 0
+      || identity_switch (x->p, &err) < 0
+      || caps_apply (x->p->capabilities, seccomp_needs_admin (x), &err) < 0
       || set_no_new_privs (x->p, &err) < 0
-      || process_close_fds_on_exec (x->preserve_fds, &err) < 0)
+      || process_close_fds_on_exec (x->preserve_fds, &err) < 0
+      || install_filter (x, &err) < 0)
+    child_failed (x->sync_fd, err);
+  /* Once more right before the execve: the check above ran before the
+     user switch, and the image is the container's to change meanwhile. */
+  if (refuse_husk_binary (exe, x->argv[0], &x->self, &err) < 0)
     child_failed (x->sync_fd, err);
   execve (exe, x->argv, x->env);
   char ebuf[128];
@@ -465,7 +516,10 @@ exec_helper (const struct exec_child *x)
       husk_error_sys (&err, errno, "prctl PR_SET_DUMPABLE");
       child_failed (x->sync_fd, err);
     }
-  if (x->cg && cgroup_join (x->cg, getpid (), &err) < 0)
+  /* oom_score_adj through the host's /proc, which the container may
+     lack; inherited by the fork below. */
+  if ((x->cg && cgroup_join (x->cg, getpid (), &err) < 0)
+      || proclimits_write_oom_score_adj (getpid (), x->p, &err) < 0)
     child_failed (x->sync_fd, err);
   if (x->ns_flags && setns (x->init_pidfd, x->ns_flags) < 0)
     {
@@ -615,12 +669,43 @@ open_container (const struct exec_opts *o, int *rootfd, int *dirfd, struct husk_
   return 0;
 }
 
+/* The fds 3 .. 3+n-1 go to the process as they are; a hole there (a
+   caller that passed fewer) would be filled by the next fd husk opens,
+   and one of husk's own (a state dir: a way out of the container) would
+   then lose close-on-exec and leak.  Holes get /dev/null before husk opens
+   anything. */
+static int
+fill_preserved_holes (int n, struct husk_error **err)
+{
+  long max = sysconf (_SC_OPEN_MAX);
+  if (max > 0 && n > max - 3)
+    return husk_error_set (err, "--preserve-fds %d: more than the fd limit (%ld)", n, max);
+  for (int fd = 3; fd < 3 + n; fd++)
+    {
+      if (fcntl (fd, F_GETFD) >= 0 || errno != EBADF)
+        continue;
+      int null = open ("/dev/null", O_RDWR);
+      if (null < 0)
+        return husk_error_sys (err, errno, "open /dev/null");
+      if (null != fd)
+        {
+          int ret = dup2 (null, fd);
+          close (null);
+          if (ret < 0)
+            return husk_error_sys (err, errno, "--preserve-fds: fill fd %d", fd);
+        }
+    }
+  return 0;
+}
+
 int
 exec_run (const struct exec_opts *o, int *exit_status, struct husk_error **err)
 {
   *exit_status = 0;
   if (o->preserve_fds < 0)
     return husk_error_set (err, "--preserve-fds: must not be negative");
+  if (fill_preserved_holes (o->preserve_fds, err) < 0)
+    return -1;
   _cleanup_close_ int rootfd = -1;
   _cleanup_close_ int dirfd = -1;
   _cleanup_close_ int init_pidfd = -1;
@@ -629,9 +714,15 @@ exec_run (const struct exec_opts *o, int *exit_status, struct husk_error **err)
   _cleanup_cgroup_ struct cgroup *cg = NULL;
   _cleanup_process_ struct oci_process *p = NULL;
   if (open_container (o, &rootfd, &dirfd, &st, &init_pidfd, &c, &cg, err) < 0
-      || build_process (o, c, &p, err) < 0 || check_supported (o, c, p, err) < 0
-      || caps_check (p->capabilities, err) < 0)
+      || build_process (o, c, &p, err) < 0 || check_process (o, c, p, err) < 0)
     return -1;
+  /* The container's profile applies to every process in it.  A notify
+     filter's listener would go to the seccomp agent: not done for exec. */
+  _cleanup_seccomp_ struct seccomp_program *seccomp = NULL;
+  if (seccomp_compile (c->linux_ ? c->linux_->seccomp : NULL, &seccomp, err) < 0)
+    return -1;
+  if (seccomp && seccomp->notify)
+    return husk_error_set (err, "exec: linux.seccomp with SCMP_ACT_NOTIFY: not supported yet");
   int ns_flags = 0;
   if (namespaces_to_join (st->pid, init_pidfd, &ns_flags, err) < 0)
     return -1;
@@ -671,9 +762,12 @@ exec_run (const struct exec_opts *o, int *exit_status, struct husk_error **err)
   memcpy (argv, p->args.v, p->args.n * sizeof *argv);
   env = xcalloc (p->env.n + 1, sizeof *env);
   memcpy (env, p->env.v, p->env.n * sizeof *env);
+  struct stat self;
+  if (stat ("/proc/self/exe", &self) < 0)
+    return husk_error_sys (err, errno, "stat /proc/self/exe");
   struct exec_child x = {
-    .p = p, .argv = argv, .env = env, .cg = cg, .init_pidfd = init_pidfd, .ns_flags = ns_flags,
-    .sync_fd = child_end, .preserve_fds = o->preserve_fds,
+    .p = p, .argv = argv, .env = env, .cg = cg, .seccomp = seccomp, .init_pidfd = init_pidfd, .ns_flags = ns_flags,
+    .sync_fd = child_end, .preserve_fds = o->preserve_fds, .self = self,
   };
   pid_t helper = fork ();
   if (helper < 0)

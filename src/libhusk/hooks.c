@@ -104,11 +104,14 @@ now_ms (void)
 }
 
 /* Feeds the state to the hook and waits for its exit, until deadline
-   (-1: none).  Returns 1 when the deadline passed first. */
+   (-1: none).  Returns 1 when the deadline passed first.  Takes sock_in:
+   it is closed once everything is written (the hook reads EOF), or on
+   return. */
 static int
-hooks_feed_and_wait (int sock, int pidfd, const char *data, long long deadline,
+hooks_feed_and_wait (int sock_in, int pidfd, const char *data, long long deadline,
                      struct husk_error **err)
 {
+  _cleanup_close_ int sock = sock_in;
   size_t len = strlen (data), off = 0;
   for (;;)
     {
@@ -135,10 +138,7 @@ hooks_feed_and_wait (int sock, int pidfd, const char *data, long long deadline,
             off += (size_t) w;
           /* A hook that does not read its stdin (EPIPE) is fine. */
           if ((w < 0 && errno != EAGAIN && errno != EINTR) || off == len)
-            {
-              close (sock);
-              sock = -1;
-            }
+            close (steal_fd (&sock));
         }
     }
 }

@@ -49,6 +49,6 @@ identity_switch (const struct oci_process *p, struct husk_error **err)
     return husk_error_sys (err, errno, "config.json: process.user.gid: setgid %" PRIu32, u->gid);
   if (setresuid (u->uid, u->uid, u->uid) < 0)
     return husk_error_sys (err, errno, "config.json: process.user.uid: setuid %" PRIu32, u->uid);
-  umask (u->umask.set ? (mode_t) u->umask.v : 022);
+  umask (u->umask.set ? (mode_t)u->umask.v : 022);
   return 0;
 }

@@ -5,7 +5,12 @@
 #include "error.h"
 #include "oci_config.h"
 
-/* In husk, before anything is made.  process.user.username is refused:
+/* The environment is exactly process.env: husk adds no HOME.  runc and
+   crun add one from the container's /etc/passwd when it is unset; the
+   engines above them (podman, containerd, CRI-O) put HOME in process.env
+   themselves, so husk keeps the config's environment as given.
+
+   In husk, before anything is made.  process.user.username is refused:
    the spec defines it for Windows; on Linux the user is uid and gid, and
    husk does not look names up in the container's /etc/passwd. */
 int identity_check (const struct oci_process *p, struct husk_error **err);

@@ -37,7 +37,7 @@ idmap_to_host (const oci_id_mappingv *maps, uint32_t id, uint32_t *host)
 static bool
 ranges_overlap (uint32_t a, uint32_t alen, uint32_t b, uint32_t blen)
 {
-  return (uint64_t) a < (uint64_t) b + blen && (uint64_t) b < (uint64_t) a + alen;
+  return (uint64_t)a < (uint64_t)b + blen && (uint64_t)b < (uint64_t)a + alen;
 }
 
 static int
@@ -51,16 +51,17 @@ check_map (const oci_id_mappingv *maps, const char *name, struct husk_error **er
       const struct oci_id_mapping *m = &maps->v[i];
       if (m->size == 0)
         return husk_error_set (err, "config.json: linux.%s[%zu].size: must not be 0", name, i);
-      if ((uint64_t) m->container_id + m->size > UINT32_MAX || (uint64_t) m->host_id + m->size > UINT32_MAX)
+      if ((uint64_t)m->container_id + m->size > UINT32_MAX || (uint64_t)m->host_id + m->size > UINT32_MAX)
         return husk_error_set (err, "config.json: linux.%s[%zu]: the range overflows 32-bit ids", name, i);
       for (size_t j = 0; j < i; j++)
         {
           const struct oci_id_mapping *o = &maps->v[j];
           if (ranges_overlap (m->container_id, m->size, o->container_id, o->size))
-            return husk_error_set (err, "config.json: linux.%s[%zu]: containerID range overlaps [%zu]", name, i,
-                                   j);
+            return husk_error_set (err, "config.json: linux.%s[%zu]: containerID range overlaps [%zu]", name,
+                                   i, j);
           if (ranges_overlap (m->host_id, m->size, o->host_id, o->size))
-            return husk_error_set (err, "config.json: linux.%s[%zu]: hostID range overlaps [%zu]", name, i, j);
+            return husk_error_set (err, "config.json: linux.%s[%zu]: hostID range overlaps [%zu]", name, i,
+                                   j);
         }
     }
   return 0;
@@ -114,13 +115,13 @@ write_map (int pid, const char *file, const oci_id_mappingv *maps, struct husk_e
   _cleanup_free_ char *buf = xmalloc (maps->n * 40 + 1);
   size_t len = 0;
   for (size_t i = 0; i < maps->n; i++)
-    len += (size_t) sprintf (buf + len, "%" PRIu32 " %" PRIu32 " %" PRIu32 "\n", maps->v[i].container_id,
-                             maps->v[i].host_id, maps->v[i].size);
+    len += (size_t)sprintf (buf + len, "%" PRIu32 " %" PRIu32 " %" PRIu32 "\n", maps->v[i].container_id,
+                            maps->v[i].host_id, maps->v[i].size);
   _cleanup_free_ char *path = xasprintf ("/proc/%d/%s", pid, file);
   _cleanup_close_ int fd = open (path, O_WRONLY | O_CLOEXEC);
   if (fd < 0)
     return husk_error_sys (err, errno, "open %s", path);
-  if (write (fd, buf, len) != (ssize_t) len)
+  if (write (fd, buf, len) != (ssize_t)len)
     return husk_error_sys (err, errno, "write %s", path);
   return 0;
 }

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -159,6 +160,24 @@ enter_cwd (const char *cwd, struct husk_error **err)
                          process_strerror (errno, ebuf, sizeof ebuf));
 }
 
+/* CVE-2024-21626: a process.cwd such as "/proc/self/fd/7", where fd 7 is a
+   host directory the init still holds (inherited from husk's caller, or
+   one of husk's own), would put the container's cwd outside its root.
+   The kernel then reports the cwd as "(unreachable)...", which glibc's
+   getcwd turns into ENOENT. */
+static int
+check_cwd_inside (const char *cwd, struct husk_error **err)
+{
+  char buf[PATH_MAX];
+  bool found = getcwd (buf, sizeof buf) != NULL;
+  if (!found && errno != ENOENT)
+    return husk_error_sys (err, errno, "config.json: process.cwd \"%s\": getcwd", cwd);
+  if (!found || buf[0] != '/')
+    return husk_error_set (err, "config.json: process.cwd \"%s\": outside the container's root (CVE-2024-21626)",
+                           cwd);
+  return 0;
+}
+
 static int
 set_no_new_privs (const struct oci_process *p, struct husk_error **err)
 {
@@ -306,6 +325,31 @@ run_start_hooks (const struct init_args *a, const char *state_json, int fifo)
   _exit (1);
 }
 
+/* CVE-2019-5736 by way of the container's own executable: process.args[0]
+   (or a PATH entry) being a symlink to /proc/self/exe, or to any path of
+   husk's binary, would make the init exec the host's husk binary as the
+   container's process; once that process runs, it is dumpable and any
+   process of the container could reopen /proc/1/exe for writing after it
+   exits.  The binary's identity is taken before pivot_root, while the
+   host's /proc is still in view, and every exec target is compared to
+   it. */
+static int
+note_husk_binary (struct stat *self, struct husk_error **err)
+{
+  if (stat ("/proc/self/exe", self) < 0)
+    return husk_error_sys (err, errno, "stat /proc/self/exe");
+  return 0;
+}
+
+static int
+refuse_husk_binary (const char *exe, const char *arg0, const struct stat *self, struct husk_error **err)
+{
+  struct stat st;
+  if (stat (exe, &st) == 0 && st.st_dev == self->st_dev && st.st_ino == self->st_ino)
+    return husk_error_set (err, "exec \"%s\": it is husk's own binary: refused (CVE-2019-5736)", arg0);
+  return 0;
+}
+
 static _Noreturn void
 setup_failed (int sync_fd, struct husk_error *err)
 {
@@ -342,8 +386,10 @@ init_run (const struct init_args *a)
        (the pty under the container's /dev, cwd, the executable); the
        prestart, createRuntime and createContainer hooks run between the
        mounts and pivot_root (run_create_hooks), as the spec places them;
+     - the cwd is checked to be inside the root (check_cwd_inside);
      - the executable is resolved now, so `create` (not `start`) reports a
-       missing binary;
+       missing binary, or one that is husk's own (refuse_husk_binary,
+       checked again before the execve);
      - limits (rlimits, scheduler, ioprio, personality, cpu affinity)
        while the init is still root: raising them may need privilege;
      - the bounding set is dropped and keep-caps set (caps_prepare) while
@@ -358,7 +404,9 @@ init_run (const struct init_args *a)
        nothing of husk's: right before the execve; a notify filter just
        before READY, as its listener must go to the agent through husk
        (install_notify_filter). */
+  struct stat self;
   if (set_not_dumpable (&err) < 0
+      || note_husk_binary (&self, &err) < 0
       || move_fd_above (&sync_fd, 3 + a->keep_fds, &err) < 0
       || move_fd_above (&state_fd, 3 + a->keep_fds, &err) < 0)
     setup_failed (sync_fd, err);
@@ -376,7 +424,9 @@ init_run (const struct init_args *a)
                                      &err) < 0
       || setup_terminal (a, &err) < 0
       || enter_cwd (p->cwd, &err) < 0
+      || check_cwd_inside (p->cwd, &err) < 0
       || process_find_executable (a->argv[0], a->env, &exe, &err) < 0
+      || refuse_husk_binary (exe, a->argv[0], &self, &err) < 0
       || proclimits_apply (c, &err) < 0
       || caps_prepare (p->capabilities, seccomp_needs_admin (a), &err) < 0
       || identity_switch (p, &err) < 0
@@ -390,6 +440,12 @@ init_run (const struct init_args *a)
   if (wait_for_start (state_fd, &fifo, &err) < 0)
     _exit (1);
   run_start_hooks (a, hooks_state, fifo);
+  /* Again: the rootfs may have changed while we waited for start. */
+  if (refuse_husk_binary (exe, a->argv[0], &self, &err) < 0)
+    {
+      dprintf (fifo, "%s", err->msg);
+      _exit (127);
+    }
   install_filter (a, fifo);
   execve (exe, a->argv, a->env);
 

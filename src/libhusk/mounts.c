@@ -39,6 +39,7 @@
 
 #include "cleanup.h"
 #include "devices.h"
+#include "cgroup/cgroup.h"
 #include "mounts.h"
 #include "oci_tables.h"
 #include "sysctl.h"
@@ -59,8 +60,8 @@ static const struct mounts_fs mounts_checked_filesystems[] = {
   { NULL, 0 },
 };
 
-/* Types another issue owns. */
-static const char *const mounts_refused_types[] = { "cgroup", "cgroup2", NULL };
+/* The cgroup driver makes these (cgroup/mount.c). */
+static const char *const mounts_cgroup_types[] = { "cgroup", "cgroup2", NULL };
 
 /* What mount(2) flags become on a bind mount, which has no superblock of
    its own: per-mount attributes for mount_setattr. */
@@ -751,6 +752,21 @@ mounts_remount (int rootfd, const struct oci_mount *m, struct mounts_entry *e, s
   return mounts_set_propagation (fd, e, err);
 }
 
+/* The container's own cgroups, read-only unless the options say rw: the
+   cgroup driver knows the layout (cgroup.h, cgroup_mount_container). */
+static int
+mounts_cgroup (int rootfd, const struct mounts_entry *e, struct husk_error **err)
+{
+  bool readonly = (e->flags & MS_RDONLY) || !(e->cleared & MS_RDONLY);
+  _cleanup_close_ int target
+      = mounts_open_create (rootfd, e->clean, MOUNTS_CREATE_DIR, RESOLVE_NO_SYMLINKS, e->label, err);
+  if (target < 0)
+    return -1;
+  if (cgroup_mount_container (target, readonly, err) < 0)
+    return husk_error_wrap (err, "%s", e->label);
+  return 0;
+}
+
 static int
 mounts_apply (int rootfd, const struct oci_mount *m, const char *label, const char *bundle_abs,
               struct husk_error **err)
@@ -764,10 +780,10 @@ mounts_apply (int rootfd, const struct oci_mount *m, const char *label, const ch
   e.clean = mounts_clean_path (m->destination);
   if (e.clean[0] == '\0')
     return husk_error_set (err, "%s.destination: must not be the root \"/\"", label);
-  if (m->type != NULL && oci_name_in (mounts_refused_types, m->type))
-    return husk_error_set (err, "%s.type: %s mounts are not supported yet", label, m->type);
   if (mounts_parse_options (m, &e, err) < 0)
     return -1;
+  if (m->type != NULL && oci_name_in (mounts_cgroup_types, m->type))
+    return mounts_cgroup (rootfd, &e, err);
   if (e.remount)
     return mounts_remount (rootfd, m, &e, err);
   if (e.bind)
@@ -1099,20 +1115,10 @@ mounts_readonly_paths (const struct oci_linux *l, int root, struct husk_error **
 }
 
 /* Checks that need no kernel, so that a bad config fails before anything
-   is mounted. */
+   is mounted.  (linux.mountLabel is lsm.c's, checked at create.) */
 static int
 mounts_check (const struct oci_config *c, struct husk_error **err)
 {
-  const struct oci_linux *l = c->linux_;
-  if (l != NULL && l->mount_label != NULL)
-    {
-      /* SELinux would take it as the context= option of every mount;
-         without SELinux there is nothing that could honour it. */
-      struct statfs sfs;
-      if (statfs ("/sys/fs/selinux", &sfs) < 0 || sfs.f_type != SELINUX_MAGIC)
-        return husk_error_set (err, "config.json: linux.mountLabel: SELinux is not enabled on this host");
-      return husk_error_set (err, "config.json: linux.mountLabel: not supported yet");
-    }
   return sysctl_check (c, err);
 }
 

@@ -13,9 +13,9 @@
 /* Runs in the container init, after clone, inside the init's new mount
    namespace (namespaces_clone_flags insists on one), before the process is
    exec'd.  Everything issue "filesystem" asks for happens in here, in order:
-     1. checks that need no kernel: linux.mountLabel (refused without
-        SELinux), linux.rootfsPropagation's value, linux.sysctl's keys
-        against linux.namespaces (sysctl_check);
+     1. checks that need no kernel: linux.rootfsPropagation's value,
+        linux.sysctl's keys against linux.namespaces (sysctl_check);
+        (linux.mountLabel is lsm.c's, refused at create without SELinux);
      2. the host's tree, as this namespace sees it, is made rprivate (or
         rslave / left shared, per linux.rootfsPropagation), so that nothing
         done here propagates back to the host unless "shared" asked for it;

@@ -32,8 +32,8 @@ kind_of_flag (int flag)
 
 /* Opens a namespace path and checks it is one, of the expected kind. */
 static int
-open_namespace (const struct oci_namespace *ns, size_t i, const struct oci_namespace_kind *kind,
-                int *fd_out, struct husk_error **err)
+open_namespace (const struct oci_namespace *ns, size_t i, const struct oci_namespace_kind *kind, int *fd_out,
+                struct husk_error **err)
 {
   if (ns->path[0] != '/')
     return husk_error_set (err, "config.json: linux.namespaces[%zu].path \"%s\": must be an absolute path", i,
@@ -48,8 +48,9 @@ open_namespace (const struct oci_namespace *ns, size_t i, const struct oci_names
   if (type != kind->clone_flag)
     {
       const struct oci_namespace_kind *real = kind_of_flag (type);
-      return husk_error_set (err, "config.json: linux.namespaces[%zu].path \"%s\": a %s namespace, not %s", i,
-                             ns->path, real ? real->name : "unknown", kind->name);
+      return husk_error_set (err,
+                             "config.json: linux.namespaces[%zu].path \"%s\": a namespace of kind %s, not %s",
+                             i, ns->path, real ? real->name : "unknown", kind->name);
     }
   *fd_out = steal_fd (&fd);
   return 0;
@@ -77,8 +78,10 @@ plan_entry (const struct oci_namespace *ns, size_t i, struct namespaces_plan *pl
   /* husk pivots into root.path: in a joined mount namespace that would
      change the mounts of whoever else lives there. */
   if (kind->clone_flag == CLONE_NEWNS)
-    return husk_error_set (err, "config.json: linux.namespaces[%zu].path: a mount namespace cannot be "
-                                "joined (husk pivots into root.path in a new one)", i);
+    return husk_error_set (err,
+                           "config.json: linux.namespaces[%zu].path: a mount namespace cannot be "
+                           "joined (husk pivots into root.path in a new one)",
+                           i);
   struct namespaces_join *j = &plan->joins[plan->n_joins];
   if (open_namespace (ns, i, kind, &j->fd, err) < 0)
     return -1;
@@ -257,8 +260,8 @@ namespaces_write_time_offsets (int pid, const struct oci_time_offsets *o, struct
   for (size_t i = 0; i < sizeof clocks / sizeof *clocks; i++)
     if (clocks[i].off)
       {
-        len += (size_t) snprintf (buf + len, sizeof buf - len, "%s %" PRId64 " %" PRIu32 "\n", clocks[i].clock,
-                                  clocks[i].off->secs.v, clocks[i].off->nanosecs.v);
+        len += (size_t)snprintf (buf + len, sizeof buf - len, "%s %" PRId64 " %" PRIu32 "\n", clocks[i].clock,
+                                 clocks[i].off->secs.v, clocks[i].off->nanosecs.v);
       }
   if (len == 0)
     return 0;
@@ -266,7 +269,7 @@ namespaces_write_time_offsets (int pid, const struct oci_time_offsets *o, struct
   _cleanup_close_ int fd = open (path, O_WRONLY | O_CLOEXEC);
   if (fd < 0)
     return husk_error_sys (err, errno, "open %s", path);
-  if (write (fd, buf, len) != (ssize_t) len)
+  if (write (fd, buf, len) != (ssize_t)len)
     return husk_error_sys (err, errno, "config.json: linux.timeOffsets: write %s", path);
   return 0;
 }

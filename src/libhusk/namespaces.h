@@ -12,8 +12,8 @@
 /* One linux.namespaces entry with a path: its kind and the opened file. */
 struct namespaces_join
 {
-  int flag;                        /* CLONE_NEW* of the kind */
-  int fd;                          /* the opened path, checked to be that kind */
+  int flag; /* CLONE_NEW* of the kind */
+  int fd;   /* the opened path, checked to be that kind */
 };
 
 /* linux.namespaces, checked and with every path opened.

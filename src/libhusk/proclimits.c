@@ -35,8 +35,12 @@ struct limits_name
 
 /* sched(7); SCHED_ISO is reserved but was never merged. */
 static const struct limits_name limits_sched_policies[] = {
-  { "SCHED_OTHER", SCHED_NORMAL }, { "SCHED_FIFO", SCHED_FIFO }, { "SCHED_RR", SCHED_RR },
-  { "SCHED_BATCH", SCHED_BATCH },  { "SCHED_IDLE", SCHED_IDLE }, { "SCHED_DEADLINE", SCHED_DEADLINE },
+  { "SCHED_OTHER", SCHED_NORMAL },
+  { "SCHED_FIFO", SCHED_FIFO },
+  { "SCHED_RR", SCHED_RR },
+  { "SCHED_BATCH", SCHED_BATCH },
+  { "SCHED_IDLE", SCHED_IDLE },
+  { "SCHED_DEADLINE", SCHED_DEADLINE },
   { NULL, 0 },
 };
 
@@ -67,18 +71,12 @@ static const struct limits_name limits_personality_domains[] = {
 /* personality(2)'s flags.  The spec defines none yet; these are the
    kernel's, by their <sys/personality.h> names. */
 static const struct limits_name limits_personality_flags[] = {
-  { "ADDR_COMPAT_LAYOUT", ADDR_COMPAT_LAYOUT },
-  { "ADDR_LIMIT_32BIT", ADDR_LIMIT_32BIT },
-  { "ADDR_LIMIT_3GB", ADDR_LIMIT_3GB },
-  { "ADDR_NO_RANDOMIZE", ADDR_NO_RANDOMIZE },
-  { "FDPIC_FUNCPTRS", FDPIC_FUNCPTRS },
-  { "MMAP_PAGE_ZERO", MMAP_PAGE_ZERO },
-  { "READ_IMPLIES_EXEC", READ_IMPLIES_EXEC },
-  { "SHORT_INODE", SHORT_INODE },
-  { "STICKY_TIMEOUTS", STICKY_TIMEOUTS },
-  { "UNAME26", UNAME26 },
-  { "WHOLE_SECONDS", WHOLE_SECONDS },
-  { NULL, 0 },
+  { "ADDR_COMPAT_LAYOUT", ADDR_COMPAT_LAYOUT }, { "ADDR_LIMIT_32BIT", ADDR_LIMIT_32BIT },
+  { "ADDR_LIMIT_3GB", ADDR_LIMIT_3GB },         { "ADDR_NO_RANDOMIZE", ADDR_NO_RANDOMIZE },
+  { "FDPIC_FUNCPTRS", FDPIC_FUNCPTRS },         { "MMAP_PAGE_ZERO", MMAP_PAGE_ZERO },
+  { "READ_IMPLIES_EXEC", READ_IMPLIES_EXEC },   { "SHORT_INODE", SHORT_INODE },
+  { "STICKY_TIMEOUTS", STICKY_TIMEOUTS },       { "UNAME26", UNAME26 },
+  { "WHOLE_SECONDS", WHOLE_SECONDS },           { NULL, 0 },
 };
 
 static const struct limits_name *
@@ -118,15 +116,18 @@ check_rlimits (const struct oci_process *p, struct husk_error **err)
           return husk_error_set (err, "config.json: process.rlimits[%zu]: %s is already set by [%zu]", i,
                                  r->type, j);
       if (r->soft > r->hard)
-        return husk_error_set (err, "config.json: process.rlimits[%zu]: %s soft limit %" PRIu64
-                                    " is above its hard limit %" PRIu64, i, r->type, r->soft, r->hard);
+        return husk_error_set (err,
+                               "config.json: process.rlimits[%zu]: %s soft limit %" PRIu64
+                               " is above its hard limit %" PRIu64,
+                               i, r->type, r->soft, r->hard);
       struct rlimit own;
       if (getrlimit (k->resource, &own) < 0)
         return husk_error_sys (err, errno, "getrlimit %s", r->type);
       if (!may_raise && own.rlim_max != RLIM_INFINITY && r->hard > own.rlim_max)
-        return husk_error_set (err, "config.json: process.rlimits[%zu]: %s hard limit %" PRIu64
-                                    " is above husk's own (%" PRIu64 ") and husk lacks CAP_SYS_RESOURCE",
-                               i, r->type, r->hard, (uint64_t) own.rlim_max);
+        return husk_error_set (err,
+                               "config.json: process.rlimits[%zu]: %s hard limit %" PRIu64
+                               " is above husk's own (%" PRIu64 ") and husk lacks CAP_SYS_RESOURCE",
+                               i, r->type, r->hard, (uint64_t)own.rlim_max);
     }
   return 0;
 }
@@ -138,14 +139,16 @@ check_scheduler (const struct oci_scheduler *s, struct husk_error **err)
     return 0;
   const struct limits_name *pol = limits_find (limits_sched_policies, s->policy);
   if (pol == NULL)
-    return husk_error_set (err, "config.json: process.scheduler.policy: \"%s\" is not a policy of this kernel",
+    return husk_error_set (err,
+                           "config.json: process.scheduler.policy: \"%s\" is not a policy of this kernel",
                            s->policy ? s->policy : "");
   for (size_t i = 0; i < s->flags.n; i++)
     if (limits_find (limits_sched_flags, s->flags.v[i]) == NULL)
       return husk_error_set (err, "config.json: process.scheduler.flags[%zu]: unknown flag \"%s\"", i,
                              s->flags.v[i]);
   if (s->nice.set && (s->nice.v < -20 || s->nice.v > 19))
-    return husk_error_set (err, "config.json: process.scheduler.nice: %" PRId32 " is not in -20..19", s->nice.v);
+    return husk_error_set (err, "config.json: process.scheduler.nice: %" PRId32 " is not in -20..19",
+                           s->nice.v);
   bool rt = pol->value == SCHED_FIFO || pol->value == SCHED_RR;
   if (s->priority.set && rt && (s->priority.v < 1 || s->priority.v > 99))
     return husk_error_set (err, "config.json: process.scheduler.priority: %" PRId32 " is not in 1..99 for %s",
@@ -232,7 +235,8 @@ proclimits_check (const struct oci_config *c, struct husk_error **err)
     return husk_error_set (err, "config.json: process.execCPUAffinity.initial: invalid CPU list \"%s\"",
                            a->initial);
   if (a && a->final && !parse_cpus (a->final, &set))
-    return husk_error_set (err, "config.json: process.execCPUAffinity.final: invalid CPU list \"%s\"", a->final);
+    return husk_error_set (err, "config.json: process.execCPUAffinity.final: invalid CPU list \"%s\"",
+                           a->final);
   return 0;
 }
 
@@ -247,11 +251,13 @@ proclimits_write_oom_score_adj (int pid, const struct oci_process *p, struct hus
     return husk_error_sys (err, errno, "open %s", path);
   char buf[16];
   int len = snprintf (buf, sizeof buf, "%" PRId32, p->oom_score_adj.v);
-  if (write (fd, buf, (size_t) len) == len)
+  if (write (fd, buf, (size_t)len) == len)
     return 0;
   if (errno == EACCES)
-    return husk_error_set (err, "config.json: process.oomScoreAdj %" PRId32 ": lowering it needs "
-                                "CAP_SYS_RESOURCE, which husk lacks", p->oom_score_adj.v);
+    return husk_error_set (err,
+                           "config.json: process.oomScoreAdj %" PRId32 ": lowering it needs "
+                           "CAP_SYS_RESOURCE, which husk lacks",
+                           p->oom_score_adj.v);
   return husk_error_sys (err, errno, "config.json: process.oomScoreAdj %" PRId32, p->oom_score_adj.v);
 }
 
@@ -268,9 +274,10 @@ apply_rlimits (const struct oci_process *p, struct husk_error **err)
       if (setrlimit (k->resource, &rl) == 0)
         continue;
       if (errno == EPERM)
-        return husk_error_set (err, "config.json: process.rlimits[%zu]: %s hard limit %" PRIu64
-                                    " is above the current one and CAP_SYS_RESOURCE is missing", i, r->type,
-                               r->hard);
+        return husk_error_set (err,
+                               "config.json: process.rlimits[%zu]: %s hard limit %" PRIu64
+                               " is above the current one and CAP_SYS_RESOURCE is missing",
+                               i, r->type, r->hard);
       return husk_error_sys (err, errno, "config.json: process.rlimits[%zu]: setrlimit %s", i, r->type);
     }
   return 0;
@@ -282,16 +289,25 @@ apply_scheduler (const struct oci_scheduler *s, struct husk_error **err)
   if (s == NULL)
     return 0;
   struct sched_attr attr = { .size = sizeof attr };
-  attr.sched_policy = (uint32_t) limits_find (limits_sched_policies, s->policy)->value;
+  attr.sched_policy = (uint32_t)limits_find (limits_sched_policies, s->policy)->value;
   for (size_t i = 0; i < s->flags.n; i++)
     attr.sched_flags |= limits_find (limits_sched_flags, s->flags.v[i])->value;
   attr.sched_nice = s->nice.set ? s->nice.v : 0;
-  attr.sched_priority = s->priority.set ? (uint32_t) s->priority.v : 0;
+  attr.sched_priority = s->priority.set ? (uint32_t)s->priority.v : 0;
   attr.sched_runtime = s->runtime.v;
   attr.sched_deadline = s->deadline.v;
   attr.sched_period = s->period.v;
-  if (syscall (SYS_sched_setattr, 0, &attr, 0) < 0)
-    return husk_error_sys (err, errno, "config.json: process.scheduler: sched_setattr %s", s->policy);
+  if (syscall (SYS_sched_setattr, 0, &attr, 0) == 0)
+    return 0;
+  /* sched(7): with RT group scheduling, a real-time policy also needs
+     budget in the cpu cgroup the init is already in. */
+  if (errno == EPERM && (attr.sched_policy == SCHED_FIFO || attr.sched_policy == SCHED_RR))
+    return husk_error_set (err,
+                           "config.json: process.scheduler: sched_setattr %s: operation not permitted "
+                           "(needs CAP_SYS_NICE and real-time budget in the container's cpu cgroup: "
+                           "linux.resources.cpu.realtimeRuntime)",
+                           s->policy);
+  return husk_error_sys (err, errno, "config.json: process.scheduler: sched_setattr %s", s->policy);
   return 0;
 }
 
@@ -300,7 +316,7 @@ apply_io_priority (const struct oci_io_priority *io, struct husk_error **err)
 {
   if (io == NULL)
     return 0;
-  int class = (int) limits_find (limits_ioprio_classes, io->class_)->value;
+  int class = (int)limits_find (limits_ioprio_classes, io->class_)->value;
   if (syscall (SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, IOPRIO_PRIO_VALUE (class, io->priority.v)) < 0)
     return husk_error_sys (err, errno, "config.json: process.ioPriority: ioprio_set %s %" PRId32, io->class_,
                            io->priority.v);

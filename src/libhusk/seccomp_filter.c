@@ -111,6 +111,21 @@ resolve_arch (const char *name)
   return seccomp_arch_resolve_name (lower);
 }
 
+/* Known to libseccomp, and combinable with the native architecture (a
+   filter cannot mix byte orders: SCMP_ARCH_MIPS on x86_64 is EDOM). */
+bool
+seccomp_arch_supported (const char *name)
+{
+  uint32_t arch = resolve_arch (name);
+  if (arch == 0)
+    return false;
+  _cleanup_ctx_ scmp_filter_ctx ctx = seccomp_init (SCMP_ACT_ALLOW);
+  if (ctx == NULL)
+    return false;
+  int r = seccomp_arch_add (ctx, arch);
+  return r == 0 || r == -EEXIST;
+}
+
 /* The API level husk can use: the library's and the kernel's, but no
    higher than the headers husk was built with (as `husk features` says). */
 static unsigned
@@ -155,6 +170,10 @@ compile_archs (scmp_filter_ctx ctx, const struct oci_seccomp *s, struct husk_err
                                s->architectures.v[i], seccomp_version ()->major,
                                seccomp_version ()->minor, seccomp_version ()->micro);
       int r = seccomp_arch_add (ctx, arch);
+      if (r == -EDOM)
+        return husk_error_set (err, P ".architectures[%zu]: %s cannot share a filter with this host's "
+                                      "architecture (another byte order)",
+                               i, s->architectures.v[i]);
       if (r < 0 && r != -EEXIST)
         return husk_error_sys (err, -r, P ".architectures[%zu]: add %s", i, s->architectures.v[i]);
     }
@@ -314,19 +333,17 @@ seccomp_compile (const struct oci_seccomp *s, struct seccomp_program **out, stru
   if (resolve_action (s->default_action, &s->default_errno_ret, P ".defaultAction", "defaultErrnoRet",
                       &default_action, err) < 0)
     return -1;
-  struct seccomp_program *p = xcalloc (1, sizeof *p);
-  p->notify = uses_notify (s);
+  bool notify = uses_notify (s);
+  if (notify && check_notify (s, err) < 0)
+    return -1;
   _cleanup_ctx_ scmp_filter_ctx ctx = seccomp_init (default_action);
-  int ret = -1;
   if (ctx == NULL)
-    husk_error_set (err, P ".defaultAction: %s: libseccomp cannot make a filter with it", s->default_action);
-  else if ((p->notify && check_notify (s, err) == 0) || !p->notify)
-    {
-      if (compile_flags (s, &p->flags, err) == 0 && compile_archs (ctx, s, err) == 0
-          && compile_syscalls (ctx, s, default_action, err) == 0 && export_bpf (ctx, p, err) == 0)
-        ret = 0;
-    }
-  if (ret < 0)
+    return husk_error_set (err, P ".defaultAction: %s: libseccomp cannot make a filter with it",
+                           s->default_action);
+  struct seccomp_program *p = xcalloc (1, sizeof *p);
+  p->notify = notify;
+  if (compile_flags (s, &p->flags, err) < 0 || compile_archs (ctx, s, err) < 0
+      || compile_syscalls (ctx, s, default_action, err) < 0 || export_bpf (ctx, p, err) < 0)
     {
       seccomp_program_free (p);
       return -1;

@@ -27,6 +27,10 @@ struct seccomp_program
 int seccomp_compile (const struct oci_seccomp *s, struct seccomp_program **out, struct husk_error **err);
 void seccomp_program_free (struct seccomp_program *p);
 
+/* Whether the linked libseccomp knows the architecture ("SCMP_ARCH_X86"):
+   `husk features` lists only those, and seccomp_compile refuses others. */
+bool seccomp_arch_supported (const char *name);
+
 /* In the init: installs the filter (one seccomp(2) call).  For a notify
    program *listener is the new listener fd (else -1). */
 int seccomp_install (const struct seccomp_program *p, int *listener, struct husk_error **err);

@@ -1,54 +1,100 @@
 #!/bin/bash
-# Benchmarks husk against runc and crun in one run, on the same bundle, and
-# prints hyperfine's summary with the ratios.  Not a test: timings on a
-# shared machine are noisy, so nothing here passes or fails.
+# Benchmarks husk against crun and runc (and the floor program, what the
+# kernel alone costs) in one run, on the same bundles, under the same
+# wrapper, and prints one table with medians and the ratios husk/crun and
+# husk/runc.  Not a test: timings on a shared machine are noisy, so nothing
+# here passes or fails on a number.  See tests/bench/README.md.
 #
-#   tests/bench/bench.sh [HUSK]      (default: build/husk)
+#   tests/bench/bench.sh [--quick] [--markdown] [--only 1,3,...] [HUSK]
 #
-# What is measured:
-#   startup   RUNTIME --version: the cost of starting the runtime's own
-#             process (dynamic loading, Go runtime start-up, ...)
-#   run       RUNTIME run: create + start + wait + delete of a busybox
-#             container running `true` (pid, mount, ipc, uts, network
-#             namespaces, /proc mounted)
+#   HUSK         the husk binary (default: build/husk, then ./husk)
+#   --quick      N=5 runs per row, 200 containers for the scale row, 50 in
+#                parallel once: about a minute; proves the bench works (CI)
+#   --markdown   print the table as markdown (for the README)
+#   --only LIST  only these workloads (1 run, 2 podman, 3 create/start/
+#                delete, 4 exec, 5 RSS, 6 memory limit, 7 scale, 8 parallel;
+#                9, not in the default list: the minimal config minus one
+#                thing at a time, to see where the time goes)
+#   BENCH_N, BENCH_SCALE, BENCH_PARALLEL override the sizes.
+#
+# Must run as root.  Installs crun, runc, busybox-static, gcc and python3
+# from Debian when they are missing (no GNU time needed: the static rss.c
+# helper reads wait4.s peak RSS).
 #
 # crun 1.8.1 refuses this machine's hybrid cgroup layout, so everything runs
 # inside `unshare -m` with /sys/fs/cgroup/unified unmounted there: the three
-# runtimes see the same environment.
+# runtimes see the same environment.  Every container, cgroup, mount and
+# temporary file is removed at the end, also on Ctrl-C.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-husk=$(realpath "${1:-$here/../../build/husk}")
-runs=${BENCH_RUNS:-100}
-for tool in hyperfine runc crun busybox jq; do
-	command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install hyperfine runc crun busybox-static jq)" >&2; exit 1; }
+quick=0 markdown= only=1,2,3,4,5,6,7,8 husk=
+while (($#)); do
+	case $1 in
+	--quick) quick=1 ;;
+	--markdown) markdown=--markdown ;;
+	--only) only=$2; shift ;;
+	-h|--help) sed -n '2,25s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-*) echo "bench: unknown option $1" >&2; exit 2 ;;
+	*) husk=$1 ;;
+	esac
+	shift
 done
-[ -x "$husk" ] || { echo "bench: no husk binary at $husk" >&2; exit 1; }
+if [ -z "$husk" ]; then
+	for h in "$here/../../build/husk" ./husk; do
+		[ -x "$h" ] && { husk=$h; break; }
+	done
+fi
+[ -n "$husk" ] && [ -x "$husk" ] || { echo "bench: no husk binary (give its path as the argument)" >&2; exit 2; }
+husk=$(realpath "$husk")
+[ "$(id -u)" = 0 ] || { echo "bench: must run as root (it creates containers)" >&2; exit 2; }
+
+if ((quick)); then
+	n=${BENCH_N:-5} scale=${BENCH_SCALE:-200} par=${BENCH_PARALLEL:-50} scale_reps=3 par_reps=1
+else
+	n=${BENCH_N:-100} scale=${BENCH_SCALE:-1000} par=${BENCH_PARALLEL:-50} scale_reps=5 par_reps=3
+fi
+
+missing=()
+for pair in crun:crun runc:runc busybox:busybox-static gcc:gcc python3:python3 unshare:util-linux; do
+	command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
+done
+if ((${#missing[@]})); then
+	echo "bench: installing ${missing[*]}" >&2
+	apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
 
 work=$(mktemp -d /tmp/husk-bench.XXXXXX)
-trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/bundle/rootfs/bin" "$work/husk" "$work/runc" "$work/crun"
-cp "$(command -v busybox)" "$work/bundle/rootfs/bin/busybox"
-ln -s busybox "$work/bundle/rootfs/bin/true"
-ln -s busybox "$work/bundle/rootfs/bin/sh"
-jq -n '{ociVersion: "1.0.2", root: {path: "rootfs"}, hostname: "bench",
-	process: {terminal: false, user: {uid: 0, gid: 0}, args: ["true"], env: ["PATH=/bin"], cwd: "/"},
-	mounts: [{destination: "/proc", type: "proc", source: "proc"}],
-	linux: {namespaces: [{type: "pid"}, {type: "mount"}, {type: "ipc"}, {type: "uts"}, {type: "network"}]}}' \
-	> "$work/bundle/config.json"
+cleanup() {
+	# The private mount namespace (and every mount in it) is gone once
+	# unshare has returned; bench.py has deleted the containers.
+	rm -rf "$work"
+}
+trap cleanup EXIT
 
-inner=$(cat <<INNER
-set -e
-umount /sys/fs/cgroup/unified 2>/dev/null || true
-cd "$work"
-echo "## start-up of the runtime process (--version), $runs runs each"
-hyperfine -N --warmup 10 --runs $runs \
-	-n husk "$husk --version" -n runc "runc --version" -n crun "crun --version"
-echo
-echo "## run a container (create, start, wait, delete), $runs runs each"
-hyperfine -N --warmup 5 --runs $runs \
-	-n husk "$husk --root $work/husk run --bundle $work/bundle bench-husk" \
-	-n runc "runc --root $work/runc run --bundle $work/bundle bench-runc" \
-	-n crun "crun --root $work/crun run --bundle $work/bundle bench-crun"
-INNER
-)
-unshare -m --propagation private bash -c "$inner"
+# A busybox rootfs with the directories the runtimes mount on.
+rootfs=$work/rootfs
+mkdir -p "$rootfs"/{bin,proc,sys,dev,etc,run,tmp}
+cp "$(command -v busybox)" "$rootfs/bin/busybox"
+for applet in true sh sleep; do ln -s busybox "$rootfs/bin/$applet"; done
+
+floor=$work/floor rss=$work/rss
+gcc -O2 -static -o "$floor" "$here/floor.c"
+gcc -O2 -static -o "$rss" "$here/rss.c"
+
+podman=/work/shared/testdata/podman-config.json
+[ -r "$podman" ] || podman=$here/../../../shared/testdata/podman-config.json
+podman_arg=()
+if [ -r "$podman" ]; then podman_arg=(--podman-config "$podman"); else only=${only//2/}; fi
+
+echo "bench: husk $husk; $(crun --version | head -1); $(runc --version | head -1); $(nproc) cores; $(uname -r)" >&2
+echo "bench: N=$n, scale=$scale, parallel=$par; work dir $work" >&2
+# In the background so that a signal to this script reaches the trap at
+# once; the trap passes it on and waits for bench.py to clean up.
+unshare -m --propagation private -- sh -c '
+	umount /sys/fs/cgroup/unified 2>/dev/null || true
+	exec "$@"' sh python3 "$here/bench.py" --work "$work" --husk "$husk" --floor "$floor" --rss "$rss" \
+	--rootfs "$rootfs" "${podman_arg[@]}" -n "$n" --scale "$scale" --scale-reps "$scale_reps" \
+	--parallel "$par" --parallel-reps "$par_reps" --only "$only" $markdown &
+child=$!
+trap 'kill -TERM $child 2>/dev/null; wait $child; exit 130' INT TERM HUP
+wait $child

@@ -414,10 +414,10 @@ teardown() {
 
 @test "a cgroup mount shows the container's own cgroup files, read-only by default" {
   set_resources '{"pids": {"limit": 17}}'
+  # The entry podman and containerd put in every config.
   update_config "$BUNDLE" '.linux.namespaces += [{"type": "cgroup"}] |
     .mounts += [{"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup",
-                 "options": ["nosuid", "noexec", "nodev", "relatime", "ro"]}]'
-  mkdir -p "$BUNDLE/rootfs/sys/fs/cgroup"
+                 "options": ["rprivate", "nosuid", "noexec", "nodev", "relatime", "ro"]}]'
   # pids.max of the container's cgroup, wherever this layout puts it.
   set_args "$BUNDLE" sh -c 'cat /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids.max;
     echo 1 > /sys/fs/cgroup/pids.max 2>/dev/null || echo 1 > /sys/fs/cgroup/pids/pids.max 2>/dev/null || echo read-only'
@@ -430,4 +430,11 @@ teardown() {
   hrun husk run -b "$BUNDLE" "$CTR"
   assert_ok
   assert_line --index 0 17
+  assert_line --index 1 read-only
+  # rw when the options say so.
+  update_config "$BUNDLE" '(.mounts[] | select(.type == "cgroup") | .options) |= map(select(. != "ro")) + ["rw"]'
+  hrun husk run -b "$BUNDLE" "$CTR"
+  assert_ok
+  assert_line --index 0 17
+  refute_line read-only
 }

@@ -12,6 +12,9 @@ setup() {
 
 teardown() {
   husk_teardown
+  if [[ -n "${USERNS_BUNDLE:-}" && -d "$USERNS_BUNDLE" ]]; then
+    rm -rf "$USERNS_BUNDLE"
+  fi
 }
 
 # The checks of the default /dev, printed one per line by the container.
@@ -133,6 +136,13 @@ assert_default_dev() {
 }
 
 @test "devices: in a user namespace, where mknod is not allowed, the host's devices are bound" {
+  # The container's root (host uid 100000) must reach the rootfs: bats'
+  # temp dirs are 0700, so this bundle lives in a 0755 one (teardown
+  # removes it).
+  USERNS_BUNDLE=$(mktemp -d /tmp/husk-fs-userns.XXXXXX)
+  chmod 0755 "$USERNS_BUNDLE"
+  BUNDLE=$USERNS_BUNDLE
+  make_bundle "$BUNDLE"
   update_config "$BUNDLE" '.linux.namespaces += [{type: "user"}]
     | .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
     | .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]

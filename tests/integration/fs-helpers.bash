@@ -1,12 +1,18 @@
 # fs-helpers.bash: shared by the filesystem suites (mounts, devices,
 # masked-paths, sysctl, propagation), loaded after helpers.bash.
 
-# host_mounts: the host's mount table as this shell sees it, without the
-# mounts of other bats runs (suites may run side by side): a mount that
-# lands on the host from this run, even under its temp dir, is kept.
+# host_mounts: the host's mount table as this shell sees it, without what
+# other users of the machine make meanwhile: other bats runs (suites may
+# run side by side), network namespaces pinned by ip-netns or podman,
+# container engines' storage, tracing and debug filesystems.  A mount that lands on the host from this
+# run, even under its temp dir, is kept.
 host_mounts() {
   awk -v mine="$BATS_RUN_TMPDIR" '
     index($5, "/tmp/bats-run-") == 1 && index($5, mine) != 1 { next }
+    $5 ~ "^/(run|var/run)/(netns|user|containers|containerd|docker)(/|$)" { next }
+    $5 ~ "^/var/lib/(containers|containerd|docker)(/|$)" { next }
+    $5 ~ "^/sys/kernel/(tracing|debug|security)$" || $5 == "/proc/sys/fs/binfmt_misc" { next }
+    { for (i = 7; $i != "-"; i++) ; if ($(i + 1) == "nsfs") next }
     { print }' /proc/self/mountinfo
 }
 

@@ -36,7 +36,8 @@ main (void)
     }
   printf ("policy=%" PRIu32 " nice=%" PRId32 " priority=%" PRIu32 " flags=%" PRIu64 " runtime=%" PRIu64
           " deadline=%" PRIu64 " period=%" PRIu64 "\n",
-          (uint32_t) a.sched_policy, (int32_t) a.sched_nice, (uint32_t) a.sched_priority, (uint64_t) a.sched_flags,
-          (uint64_t) a.sched_runtime, (uint64_t) a.sched_deadline, (uint64_t) a.sched_period);
+          (uint32_t)a.sched_policy, (int32_t)a.sched_nice, (uint32_t)a.sched_priority,
+          (uint64_t)a.sched_flags, (uint64_t)a.sched_runtime, (uint64_t)a.sched_deadline,
+          (uint64_t)a.sched_period);
   return 0;
 }

@@ -56,3 +56,10 @@ check_PROGRAMS += tests/unit/test-fs
 tests_unit_test_fs_SOURCES = tests/unit/test-fs.c
 tests_unit_test_fs_LDADD = src/libhusk/libhusk.a libocispec-lite/libocispec-lite.a $(HUSK_LIBS)
 tests_unit_test_fs_LDFLAGS = $(HUSK_LDFLAGS)
+
+# test-isolation: the checks of id maps, the namespace plan, the process's
+# identity and limits.
+check_PROGRAMS += tests/unit/test-isolation
+tests_unit_test_isolation_SOURCES = tests/unit/test-isolation.c
+tests_unit_test_isolation_LDADD = src/libhusk/libhusk.a libocispec-lite/libocispec-lite.a $(HUSK_LIBS)
+tests_unit_test_isolation_LDFLAGS = $(HUSK_LDFLAGS)

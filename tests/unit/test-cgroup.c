@@ -26,8 +26,7 @@
 static int test_no;
 static int failures;
 
-static void
-ok (int cond, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
+static void ok (int cond, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
 static void
 ok (int cond, const char *fmt, ...)
 {
@@ -153,7 +152,6 @@ try_bpf (void)
   return errno == EPERM ? 0 : 22;
 }
 
-
 static const struct cgroup *mount_cg;
 static bool mount_ns;
 
@@ -172,7 +170,7 @@ try_mount (void)
     return 31;
   int fd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
   int ret = 0;
-  if (cgroup_mount_tree (fd, mount_ns, true, &err) < 0)
+  if (cgroup_mount_container (fd, true, &err) < 0)
     {
       printf ("# %s\n", err->msg);
       ret = 32;
@@ -217,7 +215,7 @@ main (void)
     }
   struct husk_error *err = NULL;
   char top[64], path[96];
-  snprintf (top, sizeof top, "/husk-unit-%d", (int) getpid ());
+  snprintf (top, sizeof top, "/husk-unit-%d", (int)getpid ());
   snprintf (path, sizeof path, "%s/c1", top);
 
   struct cgroup *cg = NULL;
@@ -231,8 +229,8 @@ main (void)
   for (size_t i = 0; i < cg->n; i++)
     {
       size_t ml = strlen (cg->dirs[i].mount);
-      all &= strncmp (cg->dirs[i].path, cg->dirs[i].mount, ml) == 0 && strcmp (cg->dirs[i].path + ml, path) == 0
-             && cg->dirs[i].created == 2;
+      all &= strncmp (cg->dirs[i].path, cg->dirs[i].mount, ml) == 0
+             && strcmp (cg->dirs[i].path + ml, path) == 0 && cg->dirs[i].created == 2;
     }
   ok (all, "every directory is <mount>%s, two levels to create", path);
 
@@ -268,9 +266,9 @@ main (void)
   struct oci_resources *got = NULL;
   ok (cgroup_record_write (sdfd, cg, rec, &err) == 0 && cgroup_record_update (sdfd, upd, &err) == 0
           && cgroup_record_read (sdfd, &back, &got, &err) == 0 && got && got->memory
-          && got->memory->limit.v == 2000 && got->memory->swap.set && got->memory->swap.v == -1 && got->has_pids
-          && got->pids_limit.v == 5 && got->cpu && got->cpu->cpus && strcmp (got->cpu->cpus, "0") == 0
-          && got->cpu->mems && got->cpu->shares.v == UINT64_MAX,
+          && got->memory->limit.v == 2000 && got->memory->swap.set && got->memory->swap.v == -1
+          && got->has_pids && got->pids_limit.v == 5 && got->cpu && got->cpu->cpus
+          && strcmp (got->cpu->cpus, "0") == 0 && got->cpu->mems && got->cpu->shares.v == UINT64_MAX,
       "recorded resources keep an update's values and the rest");
   diag (&err);
   oci_resources_free (rec);
@@ -286,14 +284,16 @@ main (void)
   ok (all, "every directory exists");
 
   /* Resources: each value seen in the controller's file. */
-  struct oci_resources *res = resources ("{\"memory\":{\"limit\":67108864,\"reservation\":33554432},"
-                                         "\"cpu\":{\"shares\":512,\"quota\":50000,\"period\":100000,\"cpus\":\"0\"},"
-                                         "\"pids\":{\"limit\":42}}");
+  struct oci_resources *res
+      = resources ("{\"memory\":{\"limit\":67108864,\"reservation\":33554432},"
+                   "\"cpu\":{\"shares\":512,\"quota\":50000,\"period\":100000,\"cpus\":\"0\"},"
+                   "\"pids\":{\"limit\":42}}");
   ok (cgroup_apply (cg, res, false, &err) == 0, "apply memory, cpu, cpuset, pids");
   diag (&err);
   oci_resources_free (res);
   ok (str_is (ctl_read (cg, "memory", "memory.limit_in_bytes", "memory.max"), "67108864"), "memory limit");
-  ok (str_is (ctl_read (cg, "memory", "memory.soft_limit_in_bytes", "memory.low"), "33554432"), "memory reservation");
+  ok (str_is (ctl_read (cg, "memory", "memory.soft_limit_in_bytes", "memory.low"), "33554432"),
+      "memory reservation");
   const struct cgroup_dir *cpu = cgroup_find (cg, "cpu");
   ok (str_is (ctl_read (cg, "cpu", "cpu.shares", "cpu.weight"), cpu && cpu->v2 ? "20" : "512"), "cpu shares");
   ok (str_is (ctl_read (cg, "cpu", "cpu.cfs_quota_us", "cpu.max"), cpu && cpu->v2 ? "50000 100000" : "50000"),
@@ -306,7 +306,8 @@ main (void)
   ok (cgroup_apply (cg, res, true, &err) == 0, "update memory and pids");
   diag (&err);
   oci_resources_free (res);
-  ok (str_is (ctl_read (cg, "memory", "memory.limit_in_bytes", "memory.max"), "134217728"), "memory limit updated");
+  ok (str_is (ctl_read (cg, "memory", "memory.limit_in_bytes", "memory.max"), "134217728"),
+      "memory limit updated");
   ok (str_is (ctl_read (cg, "memory", "memory.soft_limit_in_bytes", "memory.low"), "33554432"),
       "reservation unchanged");
   ok (str_is (ctl_read (cg, "pids", "pids.max", "pids.max"), "max"), "pids -1 is max");
@@ -342,7 +343,8 @@ main (void)
   if (cgroup_find (cg, "rdma") == NULL)
     {
       res = resources ("{\"rdma\":{\"mlx5_0\":{\"hcaHandles\":3}}}");
-      ok (cgroup_apply (cg, res, false, &err) < 0 && strstr (err->msg, "rdma"), "rdma without the controller");
+      ok (cgroup_apply (cg, res, false, &err) < 0 && strstr (err->msg, "rdma"),
+          "rdma without the controller");
       diag (&err);
       oci_resources_free (res);
     }
@@ -397,8 +399,9 @@ main (void)
       if (write (wfd, "x", 1) != 1)
         return 1;
       int st = wait_status (mp);
-      ok (WIFEXITED (st) && WEXITSTATUS (st) == 0, "cgroup mount %s a cgroup namespace: own pids.max, read-only (%d)",
-          ns ? "with" : "without", WEXITSTATUS (st));
+      ok (WIFEXITED (st) && WEXITSTATUS (st) == 0,
+          "cgroup mount %s a cgroup namespace: own pids.max, read-only (%d)", ns ? "with" : "without",
+          WEXITSTATUS (st));
       close (wfd);
     }
 
@@ -435,12 +438,13 @@ main (void)
           "v1 default device rules");
       diag (&err);
       _cleanup_free_ char *list = cgroup_read (dd, "devices.list");
-      ok (list && strstr (list, "c 1:3 rwm") && !strstr (list, "a *:*"), "devices.list has the defaults only");
+      ok (list && strstr (list, "c 1:3 rwm") && !strstr (list, "a *:*"),
+          "devices.list has the defaults only");
       if (write (wfd, "x", 1) != 1)
         return 1;
       st = wait_status (pid);
-      ok (WIFEXITED (st) && WEXITSTATUS (st) == 0, "in the cgroup: /dev/null opens, the block node does not (%d)",
-          WEXITSTATUS (st));
+      ok (WIFEXITED (st) && WEXITSTATUS (st) == 0,
+          "in the cgroup: /dev/null opens, the block node does not (%d)", WEXITSTATUS (st));
       close (wfd);
     }
   else
@@ -510,9 +514,11 @@ main (void)
       cgroup_free (pre);
       pre = NULL;
     }
-  ok (cgroup_resolve (path, "c1", &pre, &err) == 0 && pre->dirs[0].created == 0, "existing cgroup: created 0");
+  ok (cgroup_resolve (path, "c1", &pre, &err) == 0 && pre->dirs[0].created == 0,
+      "existing cgroup: created 0");
   diag (&err);
-  ok (cgroup_create (pre, &err) == 0 && cgroup_destroy (pre, &err) == 0 && access (pre->dirs[0].path, F_OK) == 0,
+  ok (cgroup_create (pre, &err) == 0 && cgroup_destroy (pre, &err) == 0
+          && access (pre->dirs[0].path, F_OK) == 0,
       "create and destroy leave it in place");
   diag (&err);
   for (size_t i = 0; pre && i < pre->n; i++)

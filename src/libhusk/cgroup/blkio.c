@@ -48,7 +48,8 @@ blkio_weight_to_io (uint64_t w)
 }
 
 static int
-write_weight (const struct cgroup_dir *d, const char *dev, uint32_t w, const char *field, struct husk_error **err)
+write_weight (const struct cgroup_dir *d, const char *dev, uint32_t w, const char *field,
+              struct husk_error **err)
 {
   if (w < 10 || w > 1000)
     return husk_error_set (err, "%s: %u is out of range (10..1000)", field, w);
@@ -57,8 +58,9 @@ write_weight (const struct cgroup_dir *d, const char *dev, uint32_t w, const cha
   const char *file = NULL;
   uint64_t value = w;
   if (!d->v2)
-    file = cgroup_has_file (d, "blkio.weight") ? "blkio.weight"
-           : cgroup_has_file (d, "blkio.bfq.weight") ? "blkio.bfq.weight" : NULL;
+    file = cgroup_has_file (d, "blkio.weight")       ? "blkio.weight"
+           : cgroup_has_file (d, "blkio.bfq.weight") ? "blkio.bfq.weight"
+                                                     : NULL;
   else if (cgroup_has_file (d, "io.bfq.weight"))
     file = "io.bfq.weight";
   else if (cgroup_has_file (d, "io.weight"))
@@ -68,7 +70,8 @@ write_weight (const struct cgroup_dir *d, const char *dev, uint32_t w, const cha
     }
   if (file == NULL)
     return husk_error_set (err, "%s: this host's IO scheduler has no cgroup weight (no %s file in %s)", field,
-                           d->v2 ? "io.weight or io.bfq.weight" : "blkio.weight or blkio.bfq.weight", d->path);
+                           d->v2 ? "io.weight or io.bfq.weight" : "blkio.weight or blkio.bfq.weight",
+                           d->path);
   char buf[64];
   if (dev)
     {
@@ -96,7 +99,8 @@ cgroup_blkio_apply (const struct cgroup *cg, const struct oci_blkio *b, struct h
   if (b->weight.set && write_weight (d, NULL, b->weight.v, F "blockIO.weight", err) < 0)
     return -1;
   if (b->leaf_weight.set)
-    return husk_error_set (err, F "blockIO.leafWeight: not supported by this kernel (CFQ's leaf weights are gone)");
+    return husk_error_set (err, F
+                           "blockIO.leafWeight: not supported by this kernel (CFQ's leaf weights are gone)");
   for (size_t i = 0; i < b->weight_device.n; i++)
     {
       const struct oci_blkio_weight_device *w = &b->weight_device.v[i];
@@ -104,18 +108,28 @@ cgroup_blkio_apply (const struct cgroup *cg, const struct oci_blkio *b, struct h
       char dev[48];
       snprintf (dev, sizeof dev, "%" PRId64 ":%" PRId64, w->major, w->minor);
       if (w->leaf_weight.set)
-        return husk_error_set (err, "%s.leafWeight: not supported by this kernel (CFQ's leaf weights are gone)", f);
+        return husk_error_set (
+            err, "%s.leafWeight: not supported by this kernel (CFQ's leaf weights are gone)", f);
       if (w->weight.set && write_weight (d, dev, w->weight.v, f, err) < 0)
         return -1;
     }
-  return write_throttle (d, &b->throttle_read_bps_device, "blkio.throttle.read_bps_device", "rbps",
-                         F "blockIO.throttleReadBpsDevice", err) < 0
-             || write_throttle (d, &b->throttle_write_bps_device, "blkio.throttle.write_bps_device", "wbps",
-                                F "blockIO.throttleWriteBpsDevice", err) < 0
-             || write_throttle (d, &b->throttle_read_iops_device, "blkio.throttle.read_iops_device", "riops",
-                                F "blockIO.throttleReadIOPSDevice", err) < 0
-             || write_throttle (d, &b->throttle_write_iops_device, "blkio.throttle.write_iops_device", "wiops",
-                                F "blockIO.throttleWriteIOPSDevice", err) < 0
-             ? -1
-             : 0;
+  const struct
+  {
+    const oci_throttlev *v;
+    const char *v1_file, *v2_key, *field;
+  } throttles[] = {
+    { &b->throttle_read_bps_device, "blkio.throttle.read_bps_device", "rbps",
+      F "blockIO.throttleReadBpsDevice" },
+    { &b->throttle_write_bps_device, "blkio.throttle.write_bps_device", "wbps",
+      F "blockIO.throttleWriteBpsDevice" },
+    { &b->throttle_read_iops_device, "blkio.throttle.read_iops_device", "riops",
+      F "blockIO.throttleReadIOPSDevice" },
+    { &b->throttle_write_iops_device, "blkio.throttle.write_iops_device", "wiops",
+      F "blockIO.throttleWriteIOPSDevice" },
+  };
+  for (size_t i = 0; i < sizeof throttles / sizeof *throttles; i++)
+    if (write_throttle (d, throttles[i].v, throttles[i].v1_file, throttles[i].v2_key, throttles[i].field, err)
+        < 0)
+      return -1;
+  return 0;
 }

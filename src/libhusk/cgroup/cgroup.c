@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -102,7 +103,7 @@ unescape_octal (char *s)
       if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' && r[3] >= '0'
           && r[3] <= '7')
         {
-          *w++ = (char) ((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
+          *w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
           r += 3;
         }
       else
@@ -242,8 +243,8 @@ path_clean (const char *path, char **out, struct husk_error **err)
       if (strcmp (c, ".") == 0 || strcmp (c, "..") == 0)
         {
           free (res);
-          return husk_error_set (err, "config.json: linux.cgroupsPath \"%s\": must not contain \"%s\"",
-                                 path, c);
+          return husk_error_set (err, "config.json: linux.cgroupsPath \"%s\": must not contain \"%s\"", path,
+                                 c);
         }
       strcat (res, "/");
       strcat (res, c);
@@ -288,7 +289,7 @@ read_file_text (const char *path)
         }
       if (r == 0)
         break;
-      len += (size_t) r;
+      len += (size_t)r;
       if (len == cap)
         {
           cap *= 2;
@@ -312,9 +313,10 @@ cgroup_resolve (const char *cgroups_path, const char *id, struct cgroup **out, s
      with a colon in a component name would be legal, but is far more
      likely a systemd path given to the wrong driver. */
   if (strchr (given, ':'))
-    return husk_error_set (err, "config.json: linux.cgroupsPath \"%s\": the systemd form "
-                                "\"slice:prefix:name\" needs the systemd cgroup driver, which is not "
-                                "supported yet",
+    return husk_error_set (err,
+                           "config.json: linux.cgroupsPath \"%s\": the systemd form "
+                           "\"slice:prefix:name\" needs the systemd cgroup driver, which is not "
+                           "supported yet",
                            given);
   _cleanup_free_ char *clean = NULL;
   if (path_clean (given, &clean, err) < 0)
@@ -526,7 +528,7 @@ int
 cgroup_join (const struct cgroup *cg, pid_t pid, struct husk_error **err)
 {
   char buf[32];
-  snprintf (buf, sizeof buf, "%d", (int) pid);
+  snprintf (buf, sizeof buf, "%d", (int)pid);
   for (size_t i = 0; i < cg->n; i++)
     if (cgroup_write (&cg->dirs[i], "cgroup.procs", buf, NULL, err) < 0)
       return husk_error_wrap (err, "cgroups: join");
@@ -536,7 +538,7 @@ cgroup_join (const struct cgroup *cg, pid_t pid, struct husk_error **err)
 static int
 compare_pids (const void *a, const void *b)
 {
-  pid_t x = *(const pid_t *) a, y = *(const pid_t *) b;
+  pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
   return x < y ? -1 : x > y;
 }
 
@@ -553,7 +555,7 @@ dir_pids (const struct cgroup_dir *d, pid_t **pids, size_t *n, struct husk_error
       if (end == s)
         break;
       *pids = xrealloc (*pids, (*n + 1) * sizeof **pids);
-      (*pids)[(*n)++] = (pid_t) v;
+      (*pids)[(*n)++] = (pid_t)v;
       s = end;
       while (*s == '\n')
         s++;
@@ -630,7 +632,7 @@ cgroup_kill_all (const struct cgroup *cg, int sig, struct husk_error **err)
   int ret = cgroup_pids (cg, &pids, &n, err);
   for (size_t i = 0; ret == 0 && i < n; i++)
     if (kill (pids[i], sig) < 0 && errno != ESRCH)
-      ret = husk_error_sys (err, errno, "kill %d", (int) pids[i]);
+      ret = husk_error_sys (err, errno, "kill %d", (int)pids[i]);
   free (pids);
   struct husk_error *ignored = NULL;
   if (!was_frozen && cgroup_freeze (cg, false, ret < 0 ? &ignored : err) < 0 && ret == 0)
@@ -683,15 +685,38 @@ cgroup_destroy (const struct cgroup *cg, struct husk_error **err)
     return 0;
   if (!cgroup_empty (cg))
     {
-      /* A frozen cgroup's processes cannot die: thaw after the kill. */
+      /* A process leaves its cgroup a little before it is dead: pidfds
+         taken now tell when each one is really gone (they poll readable
+         at exit), so that delete returns with nothing of the container
+         running. */
+      pid_t *pids = NULL;
+      size_t n = 0;
       struct husk_error *ignored = NULL;
+      cgroup_pids (cg, &pids, &n, &ignored);
+      husk_error_free (ignored);
+      ignored = NULL;
+      int *fds = xcalloc (n + 1, sizeof *fds);
+      for (size_t i = 0; i < n; i++)
+        fds[i] = (int) syscall (SYS_pidfd_open, pids[i], 0);
+      free (pids);
+      /* A frozen cgroup's processes cannot die: thaw after the kill. */
       cgroup_kill_all (cg, SIGKILL, &ignored);
       husk_error_free (ignored);
       ignored = NULL;
       if (cgroup_is_frozen (cg))
         cgroup_freeze (cg, false, &ignored);
       husk_error_free (ignored);
-      if (wait_empty (cg, err) < 0)
+      int ret = wait_empty (cg, err);
+      for (size_t i = 0; i < n; i++)
+        if (fds[i] >= 0)
+          {
+            struct pollfd p = { fds[i], POLLIN, 0 };
+            if (ret == 0)
+              poll (&p, 1, 5000);
+            close (fds[i]);
+          }
+      free (fds);
+      if (ret < 0)
         return -1;
     }
   for (size_t i = 0; i < cg->n; i++)

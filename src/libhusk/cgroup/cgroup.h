@@ -13,24 +13,24 @@
 /* The host's layout, from the cgroup mounts husk sees. */
 enum cgroup_layout
 {
-  CGROUP_LAYOUT_V1,      /* only v1 hierarchies */
-  CGROUP_LAYOUT_V2,      /* only the unified hierarchy */
-  CGROUP_LAYOUT_HYBRID,  /* v1 hierarchies plus a cgroup2 mount (e.g.
-                            /sys/fs/cgroup/unified): both are used */
+  CGROUP_LAYOUT_V1,     /* only v1 hierarchies */
+  CGROUP_LAYOUT_V2,     /* only the unified hierarchy */
+  CGROUP_LAYOUT_HYBRID, /* v1 hierarchies plus a cgroup2 mount (e.g.
+                           /sys/fs/cgroup/unified): both are used */
 };
 const char *cgroup_layout_name (enum cgroup_layout l);
 
 /* One of the container's cgroup directories: one per mounted hierarchy. */
 struct cgroup_dir
 {
-  char *path;          /* absolute host path of the container's cgroup */
-  char *mount;         /* where its hierarchy is mounted */
+  char *path;  /* absolute host path of the container's cgroup */
+  char *mount; /* where its hierarchy is mounted */
   bool v2;
-  char *controllers;   /* v1: the mount's controllers ("cpu,cpuacct",
-                          "name=systemd"); v2: cgroup.controllers of the
-                          hierarchy's root, space-separated */
-  int created;         /* how many trailing path components husk made (and
-                          removes); 0: the cgroup existed, it is left alone */
+  char *controllers; /* v1: the mount's controllers ("cpu,cpuacct",
+                        "name=systemd"); v2: cgroup.controllers of the
+                        hierarchy's root, space-separated */
+  int created;       /* how many trailing path components husk made (and
+                        removes); 0: the cgroup existed, it is left alone */
 };
 
 /* A container's cgroups.  Without a layout change, every container has the
@@ -51,8 +51,7 @@ char *cgroup_default_path (const char *id);
    hierarchies: an absolute path is taken under each hierarchy's root, a
    relative one under husk's own cgroup in that hierarchy.  The systemd
    form "slice:prefix:name" is refused.  Nothing is made. */
-int cgroup_resolve (const char *cgroups_path, const char *id, struct cgroup **out,
-                    struct husk_error **err);
+int cgroup_resolve (const char *cgroups_path, const char *id, struct cgroup **out, struct husk_error **err);
 
 /* The record of a container's cgroups in its state dir (cgroup.json,
    written atomically): written before any directory is made, so that a
@@ -110,15 +109,13 @@ int cgroup_stats_json (const struct cgroup *cg, char **json, struct husk_error *
    inside the container's rootfs), for a mounts[] entry of type "cgroup"
    or "cgroup2": on a v2 host one cgroup2 mount; on v1 and hybrid hosts a
    tmpfs with one directory per hierarchy ("memory", "systemd", "unified";
-   combined ones as "cpu,cpuacct" plus a symlink per controller).  With a
+   combined ones as "cpu,cpuacct" plus a symlink per controller).  In a
    cgroup namespace the mounts are fresh ones, whose root is the
    namespace's (the container's cgroup); without one, bind mounts of the
-   container's own cgroups.  Always nosuid, nodev, noexec; read-only
-   unless rw.  Called by the init once it is in its cgroups (and, with
-   one, its cgroup namespace), while husk is its parent. */
+   container's own cgroups.  Always nosuid, nodev, noexec; read-only when
+   asked.  Called by the init once it is in its cgroups (and, with one,
+   its cgroup namespace). */
 int cgroup_mount_container (int target, bool readonly, struct husk_error **err);
-/* The same with the namespace question answered by the caller. */
-int cgroup_mount_tree (int target, bool cgroupns, bool readonly, struct husk_error **err);
 
 /* ---- internal to src/libhusk/cgroup/ ---- */
 
@@ -126,10 +123,10 @@ int cgroup_mount_tree (int target, bool cgroupns, bool readonly, struct husk_err
 struct hierarchy
 {
   bool v2;
-  char *controllers;   /* as /proc/self/cgroup lists them ("cpu,cpuacct") */
-  char *own;           /* husk's cgroup in it */
-  char *mount;         /* its mount point */
-  char *mount_root;    /* the cgroup mounted there ("/" usually) */
+  char *controllers; /* as /proc/self/cgroup lists them ("cpu,cpuacct") */
+  char *own;         /* husk's cgroup in it */
+  char *mount;       /* its mount point */
+  char *mount_root;  /* the cgroup mounted there ("/" usually) */
 };
 int cgroup_hierarchies_detect (struct hierarchy **out, size_t *n, struct husk_error **err);
 void cgroup_hierarchies_free (struct hierarchy *h, size_t n);
@@ -158,16 +155,21 @@ bool cgroup_v2_has_controller (const struct cgroup_dir *d, const char *name);
 int cgroup_v2_freeze (const struct cgroup_dir *d, bool frozen, struct husk_error **err);
 
 /* Devices: v1 devices.allow/deny, v2 a BPF_PROG_TYPE_CGROUP_DEVICE program. */
-int cgroup_devices_apply (const struct cgroup *cg, const struct oci_resources *res,
-                          const struct oci_linux *l, struct husk_error **err);
+int cgroup_devices_apply (const struct cgroup *cg, const struct oci_resources *res, const struct oci_linux *l,
+                          struct husk_error **err);
 struct cgroup_device_rule
 {
   bool allow;
-  char type;           /* 'a', 'c', 'b' */
+  char type;            /* 'a', 'c', 'b' */
   int64_t major, minor; /* -1: any */
-  unsigned access;     /* CGROUP_DEV_* bits */
+  unsigned access;      /* CGROUP_DEV_* bits */
 };
-enum { CGROUP_DEV_MKNOD = 1, CGROUP_DEV_READ = 2, CGROUP_DEV_WRITE = 4 };
+enum
+{
+  CGROUP_DEV_MKNOD = 1,
+  CGROUP_DEV_READ = 2,
+  CGROUP_DEV_WRITE = 4
+};
 int cgroup_devices_bpf_attach (const char *dir, const struct cgroup_device_rule *rules, size_t n,
                                struct husk_error **err);
 

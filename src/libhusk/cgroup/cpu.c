@@ -38,10 +38,12 @@ apply_cpu_v1 (const struct cgroup_dir *d, const struct oci_cpu *c, struct husk_e
     return -1;
   if (c->burst.set && cgroup_res_write_u64 (d, "cpu.cfs_burst_us", c->burst.v, F "cpu.burst", err) < 0)
     return -1;
-  if (c->realtime_period.set && cgroup_res_write_u64 (d, "cpu.rt_period_us", c->realtime_period.v, F "cpu.realtimePeriod", err) < 0)
+  if (c->realtime_period.set
+      && cgroup_res_write_u64 (d, "cpu.rt_period_us", c->realtime_period.v, F "cpu.realtimePeriod", err) < 0)
     return -1;
   if (c->realtime_runtime.set
-      && cgroup_res_write_i64 (d, "cpu.rt_runtime_us", c->realtime_runtime.v, F "cpu.realtimeRuntime", err) < 0)
+      && cgroup_res_write_i64 (d, "cpu.rt_runtime_us", c->realtime_runtime.v, F "cpu.realtimeRuntime", err)
+             < 0)
     {
       /* The kernel's reason is only EINVAL: say which budget is short.
          husk does not raise a parent's budget: other cgroups share it. */
@@ -50,8 +52,9 @@ apply_cpu_v1 (const struct cgroup_dir *d, const struct oci_cpu *c, struct husk_e
           _cleanup_free_ char *parent = xstrdup (d->path);
           *strrchr (parent, '/') = '\0';
           _cleanup_free_ char *why = xstrdup ((*err)->msg);
-          return husk_error_set (err, "%s (the parent cgroup %s has too little realtime budget in cpu.rt_runtime_us)",
-                                 why, parent);
+          return husk_error_set (
+              err, "%s (the parent cgroup %s has too little realtime budget in cpu.rt_runtime_us)", why,
+              parent);
         }
       return -1;
     }

@@ -24,22 +24,31 @@ static void
 emit (struct prog *p, uint8_t code, uint8_t dst, uint8_t src, int16_t off, int32_t imm)
 {
   p->insn = xrealloc (p->insn, (p->n + 1) * sizeof *p->insn);
-  p->insn[p->n++] = (struct bpf_insn) { .code = code, .dst_reg = dst, .src_reg = src, .off = off, .imm = imm };
+  p->insn[p->n++] = (struct bpf_insn){ .code = code, .dst_reg = dst, .src_reg = src, .off = off, .imm = imm };
 }
 
 /* Registers after the prologue: r2 device type, r3 requested access,
    r4 major, r5 minor (struct bpf_cgroup_dev_ctx, uapi/linux/bpf.h). */
-enum { R0, R1, R2, R3, R4, R5, R6 };
+enum
+{
+  R0,
+  R1,
+  R2,
+  R3,
+  R4,
+  R5,
+  R6
+};
 
 static void
 emit_prologue (struct prog *p)
 {
-  emit (p, BPF_LDX | BPF_MEM | BPF_W, R2, R1, 0, 0);  /* access_type */
+  emit (p, BPF_LDX | BPF_MEM | BPF_W, R2, R1, 0, 0); /* access_type */
   emit (p, BPF_ALU64 | BPF_MOV | BPF_X, R3, R2, 0, 0);
   emit (p, BPF_ALU | BPF_AND | BPF_K, R2, 0, 0, 0xffff);
   emit (p, BPF_ALU | BPF_RSH | BPF_K, R3, 0, 0, 16);
-  emit (p, BPF_LDX | BPF_MEM | BPF_W, R4, R1, 4, 0);  /* major */
-  emit (p, BPF_LDX | BPF_MEM | BPF_W, R5, R1, 8, 0);  /* minor */
+  emit (p, BPF_LDX | BPF_MEM | BPF_W, R4, R1, 4, 0); /* major */
+  emit (p, BPF_LDX | BPF_MEM | BPF_W, R5, R1, 8, 0); /* minor */
 }
 
 /* One rule: each test jumps past the rest of the block when it does not
@@ -49,20 +58,21 @@ emit_rule (struct prog *p, const struct cgroup_device_rule *r)
 {
   size_t len = 2 + (r->type != 'a') + (r->access != 7 ? 3 : 0) + (r->major >= 0) + (r->minor >= 0);
   size_t start = p->n;
-#define SKIP ((int16_t) (len - (p->n - start) - 1))
+#define SKIP ((int16_t)(len - (p->n - start) - 1))
   if (r->type != 'a')
-    emit (p, BPF_JMP | BPF_JNE | BPF_K, R2, 0, SKIP, r->type == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR);
+    emit (p, BPF_JMP | BPF_JNE | BPF_K, R2, 0, SKIP,
+          r->type == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR);
   if (r->access != 7)
     {
       /* Matches when every requested access is one the rule names. */
       emit (p, BPF_ALU64 | BPF_MOV | BPF_X, R6, R3, 0, 0);
-      emit (p, BPF_ALU | BPF_AND | BPF_K, R6, 0, 0, (int32_t) (~r->access & 7));
+      emit (p, BPF_ALU | BPF_AND | BPF_K, R6, 0, 0, (int32_t)(~r->access & 7));
       emit (p, BPF_JMP | BPF_JNE | BPF_K, R6, 0, SKIP, 0);
     }
   if (r->major >= 0)
-    emit (p, BPF_JMP | BPF_JNE | BPF_K, R4, 0, SKIP, (int32_t) r->major);
+    emit (p, BPF_JMP | BPF_JNE | BPF_K, R4, 0, SKIP, (int32_t)r->major);
   if (r->minor >= 0)
-    emit (p, BPF_JMP | BPF_JNE | BPF_K, R5, 0, SKIP, (int32_t) r->minor);
+    emit (p, BPF_JMP | BPF_JNE | BPF_K, R5, 0, SKIP, (int32_t)r->minor);
 #undef SKIP
   emit (p, BPF_ALU64 | BPF_MOV | BPF_K, R0, 0, 0, r->allow ? 1 : 0);
   emit (p, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
@@ -101,13 +111,13 @@ cgroup_devices_bpf_attach (const char *dir, const struct cgroup_device_rule *rul
   union bpf_attr attr;
   memset (&attr, 0, sizeof attr);
   attr.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
-  attr.insns = (uint64_t) (uintptr_t) insn;
-  attr.insn_cnt = (uint32_t) p.n;
-  attr.license = (uint64_t) (uintptr_t) "GPL";
-  attr.log_buf = (uint64_t) (uintptr_t) log;
+  attr.insns = (uint64_t)(uintptr_t)insn;
+  attr.insn_cnt = (uint32_t)p.n;
+  attr.license = (uint64_t)(uintptr_t) "GPL";
+  attr.log_buf = (uint64_t)(uintptr_t)log;
   attr.log_size = sizeof log;
   attr.log_level = 1;
-  _cleanup_close_ int prog = (int) bpf (BPF_PROG_LOAD, &attr);
+  _cleanup_close_ int prog = (int)bpf (BPF_PROG_LOAD, &attr);
   if (prog < 0)
     return husk_error_sys (err, errno, "linux.resources.devices: load the device BPF program (%.200s)", log);
 
@@ -118,15 +128,15 @@ cgroup_devices_bpf_attach (const char *dir, const struct cgroup_device_rule *rul
      that there is no moment without rules. */
   uint32_t ids[64];
   memset (&attr, 0, sizeof attr);
-  attr.query.target_fd = (uint32_t) cgfd;
+  attr.query.target_fd = (uint32_t)cgfd;
   attr.query.attach_type = BPF_CGROUP_DEVICE;
-  attr.query.prog_ids = (uint64_t) (uintptr_t) ids;
+  attr.query.prog_ids = (uint64_t)(uintptr_t)ids;
   attr.query.prog_cnt = 64;
   uint32_t nold = bpf (BPF_PROG_QUERY, &attr) == 0 ? attr.query.prog_cnt : 0;
 
   memset (&attr, 0, sizeof attr);
-  attr.target_fd = (uint32_t) cgfd;
-  attr.attach_bpf_fd = (uint32_t) prog;
+  attr.target_fd = (uint32_t)cgfd;
+  attr.attach_bpf_fd = (uint32_t)prog;
   attr.attach_type = BPF_CGROUP_DEVICE;
   attr.attach_flags = BPF_F_ALLOW_MULTI;
   if (bpf (BPF_PROG_ATTACH, &attr) < 0)
@@ -135,12 +145,12 @@ cgroup_devices_bpf_attach (const char *dir, const struct cgroup_device_rule *rul
     {
       memset (&attr, 0, sizeof attr);
       attr.prog_id = ids[i];
-      _cleanup_close_ int old = (int) bpf (BPF_PROG_GET_FD_BY_ID, &attr);
+      _cleanup_close_ int old = (int)bpf (BPF_PROG_GET_FD_BY_ID, &attr);
       if (old < 0)
         continue;
       memset (&attr, 0, sizeof attr);
-      attr.target_fd = (uint32_t) cgfd;
-      attr.attach_bpf_fd = (uint32_t) old;
+      attr.target_fd = (uint32_t)cgfd;
+      attr.attach_bpf_fd = (uint32_t)old;
       attr.attach_type = BPF_CGROUP_DEVICE;
       if (bpf (BPF_PROG_DETACH, &attr) < 0)
         return husk_error_sys (err, errno, "linux.resources.devices: detach the previous device program");

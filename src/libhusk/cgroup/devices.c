@@ -16,15 +16,15 @@
 static const struct cgroup_device_rule default_rules[] = {
   { true, 'c', -1, -1, CGROUP_DEV_MKNOD },
   { true, 'b', -1, -1, CGROUP_DEV_MKNOD },
-  { true, 'c', 1, 3, 7 },   /* /dev/null */
-  { true, 'c', 1, 5, 7 },   /* /dev/zero */
-  { true, 'c', 1, 7, 7 },   /* /dev/full */
-  { true, 'c', 1, 8, 7 },   /* /dev/random */
-  { true, 'c', 1, 9, 7 },   /* /dev/urandom */
-  { true, 'c', 5, 0, 7 },   /* /dev/tty */
-  { true, 'c', 5, 1, 7 },   /* /dev/console */
-  { true, 'c', 5, 2, 7 },   /* /dev/ptmx */
-  { true, 'c', 136, -1, 7 },/* /dev/pts/N */
+  { true, 'c', 1, 3, 7 },    /* /dev/null */
+  { true, 'c', 1, 5, 7 },    /* /dev/zero */
+  { true, 'c', 1, 7, 7 },    /* /dev/full */
+  { true, 'c', 1, 8, 7 },    /* /dev/random */
+  { true, 'c', 1, 9, 7 },    /* /dev/urandom */
+  { true, 'c', 5, 0, 7 },    /* /dev/tty */
+  { true, 'c', 5, 1, 7 },    /* /dev/console */
+  { true, 'c', 5, 2, 7 },    /* /dev/ptmx */
+  { true, 'c', 136, -1, 7 }, /* /dev/pts/N */
 };
 
 static int
@@ -38,9 +38,13 @@ access_parse (const char *s, const char *field, unsigned *out, struct husk_error
     }
   for (const char *p = s; *p; p++)
     {
-      unsigned bit = *p == 'r' ? CGROUP_DEV_READ : *p == 'w' ? CGROUP_DEV_WRITE : *p == 'm' ? CGROUP_DEV_MKNOD : 0;
+      unsigned bit = *p == 'r'   ? CGROUP_DEV_READ
+                     : *p == 'w' ? CGROUP_DEV_WRITE
+                     : *p == 'm' ? CGROUP_DEV_MKNOD
+                                 : 0;
       if (bit == 0 || (*out & bit))
-        return husk_error_set (err, "%s.access: invalid access \"%s\" (letters r, w, m, each once)", field, s);
+        return husk_error_set (err, "%s.access: invalid access \"%s\" (letters r, w, m, each once)", field,
+                               s);
       *out |= bit;
     }
   if (*out == 0)
@@ -58,7 +62,7 @@ rules_build (const struct oci_resources *res, const struct oci_linux *l, struct 
   size_t ndef = sizeof default_rules / sizeof *default_rules;
   struct cgroup_device_rule *r = xcalloc (1 + nres + ndef + ndev, sizeof *r);
   size_t k = 0;
-  r[k++] = (struct cgroup_device_rule) { false, 'a', -1, -1, 7 };
+  r[k++] = (struct cgroup_device_rule){ false, 'a', -1, -1, 7 };
   for (size_t i = 0; i < nres; i++)
     {
       const struct oci_device_cgroup *d = &res->devices.v[i];
@@ -92,8 +96,8 @@ rules_build (const struct oci_resources *res, const struct oci_linux *l, struct 
       const struct oci_device *d = &l->devices.v[i];
       if (!d->type || (d->type[0] != 'c' && d->type[0] != 'b' && d->type[0] != 'u') || !d->major.set
           || !d->minor.set)
-        continue;  /* fifos need no rule */
-      r[k++] = (struct cgroup_device_rule) { true, d->type[0] == 'b' ? 'b' : 'c', d->major.v, d->minor.v, 7 };
+        continue; /* fifos need no rule */
+      r[k++] = (struct cgroup_device_rule){ true, d->type[0] == 'b' ? 'b' : 'c', d->major.v, d->minor.v, 7 };
     }
   *out = r;
   *n = k;
@@ -117,7 +121,7 @@ rule_v1_text (const struct cgroup_device_rule *r, char *buf, size_t len)
     acc[a++] = 'm';
   acc[a] = '\0';
   if (r->type == 'a')
-    snprintf (buf, len, "a");  /* v1 takes "a" alone for every device */
+    snprintf (buf, len, "a"); /* v1 takes "a" alone for every device */
   else
     snprintf (buf, len, "%c %s:%s %s", r->type, maj, min, acc);
 }
@@ -137,8 +141,9 @@ cgroup_devices_apply (const struct cgroup *cg, const struct oci_resources *res, 
         {
           char buf[64];
           rule_v1_text (&rules[i], buf, sizeof buf);
-          if (cgroup_write (d, rules[i].allow ? "devices.allow" : "devices.deny", buf, "linux.resources.devices",
-                            err) < 0)
+          if (cgroup_write (d, rules[i].allow ? "devices.allow" : "devices.deny", buf,
+                            "linux.resources.devices", err)
+              < 0)
             return -1;
         }
       return 0;
@@ -146,5 +151,6 @@ cgroup_devices_apply (const struct cgroup *cg, const struct oci_resources *res, 
   for (size_t i = 0; i < cg->n; i++)
     if (cg->dirs[i].v2)
       return cgroup_devices_bpf_attach (cg->dirs[i].path, rules, n, err);
-  return husk_error_set (err, "linux.resources.devices: the devices cgroup controller is not available on this host");
+  return husk_error_set (
+      err, "linux.resources.devices: the devices cgroup controller is not available on this host");
 }

@@ -18,9 +18,10 @@ static bool
 page_size_valid (const char *s)
 {
   size_t i = 0;
-  while (isdigit ((unsigned char) s[i]))
+  while (isdigit ((unsigned char)s[i]))
     i++;
-  return i > 0 && i < 12 && (strcmp (s + i, "KB") == 0 || strcmp (s + i, "MB") == 0 || strcmp (s + i, "GB") == 0);
+  return i > 0 && i < 12
+         && (strcmp (s + i, "KB") == 0 || strcmp (s + i, "MB") == 0 || strcmp (s + i, "GB") == 0);
 }
 
 int
@@ -42,7 +43,8 @@ cgroup_hugetlb_apply (const struct cgroup *cg, const struct oci_resources *r, st
         return -1;
       /* The reservation limit too, where the kernel has it, so that a
          mapping cannot reserve more than the limit and fault later. */
-      _cleanup_free_ char *rsvd = xasprintf ("hugetlb.%s.rsvd.%s", h->page_size, d->v2 ? "max" : "limit_in_bytes");
+      _cleanup_free_ char *rsvd
+          = xasprintf ("hugetlb.%s.rsvd.%s", h->page_size, d->v2 ? "max" : "limit_in_bytes");
       if (cgroup_has_file (d, rsvd) && cgroup_res_write_u64 (d, rsvd, h->limit, f, err) < 0)
         return -1;
     }

@@ -135,7 +135,8 @@ container_freeze (const char *root, const char *id, bool freeze, struct husk_err
   enum state_status s = state_status (dirfd, st);
   bool frozen = cgroup_is_frozen (cg);
   if (s == STATE_STOPPED)
-    return husk_error_set (err, "cannot %s container \"%s\" that is stopped", freeze ? "pause" : "resume", id);
+    return husk_error_set (err, "cannot %s container \"%s\" that is stopped", freeze ? "pause" : "resume",
+                           id);
   if (freeze && frozen)
     return husk_error_set (err, "container \"%s\" is already paused", id);
   if (!freeze && !frozen)

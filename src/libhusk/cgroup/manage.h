@@ -34,7 +34,7 @@ int container_freeze (const char *root, const char *id, bool freeze, struct husk
 /* The pids of the container's cgroup, sorted. */
 int container_pids (const char *root, const char *id, pid_t **pids, size_t *n, struct husk_error **err);
 /* runc's `events --stats` object for the container: {"type":"stats","id":..,"data":{..}}.
-   *running: whether the container is still running (events stops when not). */
+ *running: whether the container is still running (events stops when not). */
 int container_stats (const char *root, const char *id, char **json, bool *running, struct husk_error **err);
 /* The count of OOM kills in the container's cgroup, for `events`. */
 int container_oom_kills (const char *root, const char *id, long long *n, struct husk_error **err);

@@ -32,13 +32,14 @@ fresh_mount (const struct hierarchy *h, int *out, struct husk_error **err)
       for (char *c = strtok_r (list, ",", &save); c; c = strtok_r (NULL, ",", &save))
         {
           int r = strncmp (c, "name=", 5) == 0 ? fsconfig (fs, FSCONFIG_SET_STRING, "name", c + 5, 0)
-                                                : fsconfig (fs, FSCONFIG_SET_FLAG, c, NULL, 0);
+                                               : fsconfig (fs, FSCONFIG_SET_FLAG, c, NULL, 0);
           if (r < 0)
             return husk_error_sys (err, errno, "cgroup mount: option %s", c);
         }
     }
   if (fsconfig (fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-    return husk_error_sys (err, errno, "cgroup mount: create the %s filesystem", h->v2 ? "cgroup2" : h->controllers);
+    return husk_error_sys (err, errno, "cgroup mount: create the %s filesystem",
+                           h->v2 ? "cgroup2" : h->controllers);
   *out = fsmount (fs, FSMOUNT_CLOEXEC, CG_ATTRS);
   if (*out < 0)
     return husk_error_sys (err, errno, "cgroup mount: fsmount");
@@ -58,6 +59,18 @@ bind_own (const struct hierarchy *h, int *out, struct husk_error **err)
   if (*out < 0)
     return husk_error_sys (err, errno, "cgroup mount: bind %s", src);
   return 0;
+}
+
+/* In a cgroup namespace of its own, our cgroup is the namespace's root,
+   "/" in /proc/self/cgroup, and a fresh mount shows exactly it.  Outside
+   one, our cgroup is never a root (husk refuses a root cgroupsPath): a
+   bind of it.  So the path alone tells which, per hierarchy. */
+static int
+mount_one (const struct hierarchy *h, int *out, struct husk_error **err)
+{
+  if (strcmp (h->own, "/") == 0)
+    return fresh_mount (h, out, err);
+  return bind_own (h, out, err);
 }
 
 static int
@@ -80,9 +93,11 @@ set_attrs (int fd, bool readonly, struct husk_error **err)
 /* One hierarchy under the tmpfs: its directory, its mount, and for a
    combined one ("cpu,cpuacct") a symlink per controller. */
 static int
-mount_hierarchy (int top, const struct hierarchy *h, bool cgroupns, struct husk_error **err)
+mount_hierarchy (int top, const struct hierarchy *h, struct husk_error **err)
 {
-  const char *name = h->v2 ? "unified" : strncmp (h->controllers, "name=", 5) == 0 ? h->controllers + 5 : h->controllers;
+  const char *name = h->v2                                       ? "unified"
+                     : strncmp (h->controllers, "name=", 5) == 0 ? h->controllers + 5
+                                                                 : h->controllers;
   if (strchr (name, '/') || *name == '.' || *name == '\0')
     return husk_error_set (err, "cgroup mount: unexpected hierarchy name \"%s\"", name);
   if (mkdirat (top, name, 0755) < 0)
@@ -91,7 +106,7 @@ mount_hierarchy (int top, const struct hierarchy *h, bool cgroupns, struct husk_
   if (dir < 0)
     return husk_error_sys (err, errno, "cgroup mount: open %s", name);
   _cleanup_close_ int tree = -1;
-  if ((cgroupns ? fresh_mount (h, &tree, err) : bind_own (h, &tree, err)) < 0 || attach (tree, dir, name, err) < 0)
+  if (mount_one (h, &tree, err) < 0 || attach (tree, dir, name, err) < 0)
     return -1;
   if (strchr (name, ','))
     {
@@ -104,28 +119,8 @@ mount_hierarchy (int top, const struct hierarchy *h, bool cgroupns, struct husk_
   return 0;
 }
 
-/* Whether we are in a cgroup namespace of our own: the init unshares one
-   after husk cloned it, and husk, our parent until create returns, is
-   still in the one we came from. */
-static bool
-own_cgroup_namespace (void)
-{
-  char parent[64];
-  struct stat a, b;
-  snprintf (parent, sizeof parent, "/proc/%d/ns/cgroup", (int) getppid ());
-  if (stat ("/proc/self/ns/cgroup", &a) < 0 || stat (parent, &b) < 0)
-    return false;
-  return a.st_ino != b.st_ino || a.st_dev != b.st_dev;
-}
-
 int
 cgroup_mount_container (int target, bool readonly, struct husk_error **err)
-{
-  return cgroup_mount_tree (target, own_cgroup_namespace (), readonly, err);
-}
-
-int
-cgroup_mount_tree (int target, bool cgroupns, bool readonly, struct husk_error **err)
 {
   struct hierarchy *h = NULL;
   size_t n = 0;
@@ -134,10 +129,11 @@ cgroup_mount_tree (int target, bool cgroupns, bool readonly, struct husk_error *
   int ret = 0;
   _cleanup_close_ int top = -1;
   if (n == 1 && h[0].v2)
-    ret = (cgroupns ? fresh_mount (&h[0], &top, err) : bind_own (&h[0], &top, err)) < 0
-                  || attach (top, target, "cgroup2", err) < 0 || set_attrs (top, readonly, err) < 0
-              ? -1
-              : 0;
+    {
+      if (mount_one (&h[0], &top, err) < 0 || attach (top, target, "cgroup2", err) < 0
+          || set_attrs (top, readonly, err) < 0)
+        ret = -1;
+    }
   else
     {
       _cleanup_close_ int fs = fsopen ("tmpfs", FSOPEN_CLOEXEC);
@@ -148,7 +144,7 @@ cgroup_mount_tree (int target, bool cgroupns, bool readonly, struct husk_error *
       else if (attach (top, target, "tmpfs", err) < 0)
         ret = -1;
       for (size_t i = 0; ret == 0 && i < n; i++)
-        ret = mount_hierarchy (top, &h[i], cgroupns, err);
+        ret = mount_hierarchy (top, &h[i], err);
       /* Last, and recursive: the tmpfs and every hierarchy. */
       if (ret == 0)
         ret = set_attrs (top, readonly, err);

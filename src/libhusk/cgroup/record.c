@@ -35,7 +35,7 @@ gen_u64 (struct oci_gen *w, const char *key, oci_opt_u64 v)
   if (v.set)
     {
       char buf[32];
-      snprintf (buf, sizeof buf, "%llu", (unsigned long long) v.v);
+      snprintf (buf, sizeof buf, "%llu", (unsigned long long)v.v);
       oci_gen_str (w, key);
       if (w->status == yajl_gen_status_ok)
         w->status = yajl_gen_number (w->g, buf, strlen (buf));
@@ -174,7 +174,7 @@ gen_resources (struct oci_gen *w, const struct oci_resources *r)
         {
           oci_gen_map_open (w);
           oci_gen_key_str (w, "pageSize", r->hugepage_limits.v[i].page_size);
-          gen_u64 (w, "limit", (oci_opt_u64) { true, r->hugepage_limits.v[i].limit });
+          gen_u64 (w, "limit", (oci_opt_u64){ true, r->hugepage_limits.v[i].limit });
           oci_gen_map_close (w);
         }
       oci_gen_array_close (w);
@@ -309,10 +309,12 @@ record_store (int dirfd, struct oci_gen *w, struct husk_error **err)
       free (gerr);
       return -1;
     }
-  _cleanup_close_ int fd = openat (dirfd, RECORD ".tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+  _cleanup_close_ int fd
+      = openat (dirfd, RECORD ".tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0)
     return husk_error_sys (err, errno, "write %s", RECORD);
-  if (write (fd, json, len) != (ssize_t) len || fsync (fd) < 0 || renameat (dirfd, RECORD ".tmp", dirfd, RECORD) < 0)
+  if (write (fd, json, len) != (ssize_t)len || fsync (fd) < 0
+      || renameat (dirfd, RECORD ".tmp", dirfd, RECORD) < 0)
     {
       int e = errno;
       unlinkat (dirfd, RECORD ".tmp", 0);
@@ -371,7 +373,7 @@ record_load (int dirfd, yajl_val *root, struct husk_error **err)
         continue;
       if (n < 0)
         return husk_error_sys (err, errno, "read %s", RECORD);
-      len += (size_t) n;
+      len += (size_t)n;
     }
   buf[len] = '\0';
   char ebuf[256];
@@ -458,7 +460,9 @@ cgroup_record_read (int dirfd, struct cgroup **out, struct oci_resources **res, 
       return husk_error_set (err, "%s: no dirs or layout", RECORD);
     }
   struct cgroup *cg = xcalloc (1, sizeof *cg);
-  cg->layout = strcmp (layout, "v2") == 0 ? CGROUP_LAYOUT_V2 : strcmp (layout, "hybrid") == 0 ? CGROUP_LAYOUT_HYBRID : CGROUP_LAYOUT_V1;
+  cg->layout = strcmp (layout, "v2") == 0       ? CGROUP_LAYOUT_V2
+               : strcmp (layout, "hybrid") == 0 ? CGROUP_LAYOUT_HYBRID
+                                                : CGROUP_LAYOUT_V1;
   size_t len = YAJL_GET_ARRAY (dirs)->len;
   cg->dirs = xcalloc (len + 1, sizeof *cg->dirs);
   for (size_t i = 0; i < len; i++)
@@ -481,7 +485,7 @@ cgroup_record_read (int dirfd, struct cgroup **out, struct oci_resources **res, 
       d->mount = xstrdup (mount);
       d->controllers = xstrdup (ctrl);
       d->v2 = v2 && YAJL_IS_TRUE (v2);
-      d->created = (int) YAJL_GET_INTEGER (created);
+      d->created = (int)YAJL_GET_INTEGER (created);
     }
   yajl_val r = object_get (root, "resources");
   if (res && r)

@@ -36,7 +36,8 @@ cgroup_res_need (const struct cgroup *cg, const char *name, const char *field, s
 }
 
 int
-cgroup_res_write_i64 (const struct cgroup_dir *d, const char *file, int64_t v, const char *field, struct husk_error **err)
+cgroup_res_write_i64 (const struct cgroup_dir *d, const char *file, int64_t v, const char *field,
+                      struct husk_error **err)
 {
   char buf[32];
   snprintf (buf, sizeof buf, "%" PRId64, v);
@@ -44,7 +45,8 @@ cgroup_res_write_i64 (const struct cgroup_dir *d, const char *file, int64_t v, c
 }
 
 int
-cgroup_res_write_u64 (const struct cgroup_dir *d, const char *file, uint64_t v, const char *field, struct husk_error **err)
+cgroup_res_write_u64 (const struct cgroup_dir *d, const char *file, uint64_t v, const char *field,
+                      struct husk_error **err)
 {
   char buf[32];
   snprintf (buf, sizeof buf, "%" PRIu64, v);
@@ -53,7 +55,8 @@ cgroup_res_write_u64 (const struct cgroup_dir *d, const char *file, uint64_t v, 
 
 /* v2 spells "no limit" as "max"; the spec as -1. */
 int
-cgroup_res_write_max (const struct cgroup_dir *d, const char *file, int64_t v, const char *field, struct husk_error **err)
+cgroup_res_write_max (const struct cgroup_dir *d, const char *file, int64_t v, const char *field,
+                      struct husk_error **err)
 {
   if (v < 0)
     return cgroup_write (d, file, "max", field, err);

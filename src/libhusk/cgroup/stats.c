@@ -76,14 +76,16 @@ stats_cpu (struct oci_gen *w, const struct cgroup *cg)
   oci_gen_map_open (w);
   oci_gen_key_int (w, "periods", keyed (cpu, "cpu.stat", "nr_periods"));
   oci_gen_key_int (w, "throttledPeriods", keyed (cpu, "cpu.stat", "nr_throttled"));
-  oci_gen_key_int (w, "throttledTime", cpu && cpu->v2 ? keyed (cpu, "cpu.stat", "throttled_usec") * 1000
-                                                      : keyed (cpu, "cpu.stat", "throttled_time"));
+  oci_gen_key_int (w, "throttledTime",
+                   cpu && cpu->v2 ? keyed (cpu, "cpu.stat", "throttled_usec") * 1000
+                                  : keyed (cpu, "cpu.stat", "throttled_time"));
   oci_gen_map_close (w);
   oci_gen_map_close (w);
 }
 
 static void
-memory_entry (struct oci_gen *w, const char *name, long long limit, long long usage, long long max, long long fail)
+memory_entry (struct oci_gen *w, const char *name, long long limit, long long usage, long long max,
+              long long fail)
 {
   oci_gen_str (w, name);
   oci_gen_map_open (w);
@@ -104,15 +106,16 @@ stats_memory (struct oci_gen *w, const struct cgroup *cg)
   oci_gen_map_open (w);
   if (d->v2)
     {
-      memory_entry (w, "usage", read_ll (d, "memory.max"), read_ll (d, "memory.current"), read_ll (d, "memory.peak"),
-                    keyed (d, "memory.events", "max"));
+      memory_entry (w, "usage", read_ll (d, "memory.max"), read_ll (d, "memory.current"),
+                    read_ll (d, "memory.peak"), keyed (d, "memory.events", "max"));
       memory_entry (w, "swap", read_ll (d, "memory.swap.max"), read_ll (d, "memory.swap.current"), 0, 0);
     }
   else
     {
       memory_entry (w, "usage", read_ll (d, "memory.limit_in_bytes"), read_ll (d, "memory.usage_in_bytes"),
                     read_ll (d, "memory.max_usage_in_bytes"), read_ll (d, "memory.failcnt"));
-      memory_entry (w, "swap", read_ll (d, "memory.memsw.limit_in_bytes"), read_ll (d, "memory.memsw.usage_in_bytes"),
+      memory_entry (w, "swap", read_ll (d, "memory.memsw.limit_in_bytes"),
+                    read_ll (d, "memory.memsw.usage_in_bytes"),
                     read_ll (d, "memory.memsw.max_usage_in_bytes"), read_ll (d, "memory.memsw.failcnt"));
     }
   oci_gen_str (w, "raw");
@@ -157,7 +160,8 @@ stats_hugetlb (struct oci_gen *w, const struct cgroup *cg)
   static const char *const sizes[] = { "64KB", "2MB", "32MB", "1GB", "16GB", NULL };
   for (size_t i = 0; d && sizes[i]; i++)
     {
-      _cleanup_free_ char *usage = xasprintf ("hugetlb.%s.%s", sizes[i], d->v2 ? "current" : "usage_in_bytes");
+      _cleanup_free_ char *usage
+          = xasprintf ("hugetlb.%s.%s", sizes[i], d->v2 ? "current" : "usage_in_bytes");
       if (!cgroup_has_file (d, usage))
         continue;
       _cleanup_free_ char *max = xasprintf ("hugetlb.%s.%s", sizes[i], d->v2 ? "max" : "max_usage_in_bytes");
@@ -184,7 +188,8 @@ stats_blkio (struct oci_gen *w, const struct cgroup *cg)
   oci_gen_map_open (w);
   oci_gen_str (w, "ioServiceBytesRecursive");
   oci_gen_array_open (w);
-  _cleanup_free_ char *s = d ? cgroup_read (d, d->v2 ? "io.stat" : "blkio.throttle.io_service_bytes_recursive") : NULL;
+  _cleanup_free_ char *s
+      = d ? cgroup_read (d, d->v2 ? "io.stat" : "blkio.throttle.io_service_bytes_recursive") : NULL;
   for (char *line = s; line && *line;)
     {
       char *nl = strchr (line, '\n');

@@ -32,7 +32,7 @@ cgroup_unified_apply (const struct cgroup *cg, const oci_map *u, struct husk_err
       const char *dot = strchr (key, '.');
       if (dot == NULL || dot == key || strchr (key, '/') || strcmp (key, "..") == 0)
         return husk_error_set (err, "%s: not a cgroup v2 file name", f);
-      _cleanup_free_ char *ctrl = strndup (key, (size_t) (dot - key));
+      _cleanup_free_ char *ctrl = strndup (key, (size_t)(dot - key));
       if (strcmp (ctrl, "cgroup") == 0)
         {
           /* Membership and the tree's shape are husk's to manage. */
@@ -46,7 +46,8 @@ cgroup_unified_apply (const struct cgroup *cg, const oci_map *u, struct husk_err
           const struct cgroup_dir *v1 = cgroup_find (cg, ctrl);
           if (v1 && !v1->v2)
             return husk_error_set (err, "%s: the %s controller is bound to cgroup v1 on this host", f, ctrl);
-          return husk_error_set (err, "%s: the %s cgroup controller is not available in %s", f, ctrl, d->path);
+          return husk_error_set (err, "%s: the %s cgroup controller is not available in %s", f, ctrl,
+                                 d->path);
         }
       if (!cgroup_has_file (d, key))
         return husk_error_set (err, "%s: no such file in %s", f, d->path);

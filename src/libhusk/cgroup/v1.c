@@ -13,7 +13,7 @@
 static char *
 read_path (const char *dir, const char *file)
 {
-  struct cgroup_dir d = { .path = (char *) dir };
+  struct cgroup_dir d = { .path = (char *)dir };
   return cgroup_read (&d, file);
 }
 
@@ -29,7 +29,7 @@ cgroup_v1_cpuset_inherit (const char *dir, struct husk_error **err)
       if (mine && *mine)
         continue;
       _cleanup_free_ char *theirs = read_path (parent, files[i]);
-      struct cgroup_dir d = { .path = (char *) dir };
+      struct cgroup_dir d = { .path = (char *)dir };
       if (theirs == NULL || cgroup_write (&d, files[i], theirs, NULL, err) < 0)
         return husk_error_wrap (err, "cgroups: copy %s of %s", files[i], parent);
     }

@@ -1,0 +1,59 @@
+#!/bin/bash
+# Runs the engine suites (podman.bats, containerd.bats): real podman and
+# containerd with husk as their runtime.  Installs podman, conmon and
+# containerd from Debian when missing, builds the local busybox image once,
+# then prints the totals as the last line: "engines: N passed, N failed,
+# N skipped in S s".  Exit 1 if anything failed.  Needs root.
+#
+# Usage: HUSK=/path/to/husk tests/engines/run.sh [SUITE.bats...]
+# Not part of `make check` (slow, installs packages): `make check-engines`.
+set -u
+: "${HUSK:?HUSK must point at the husk binary}"
+here=$(cd "$(dirname "$0")" && pwd)
+export HUSK
+
+start=$SECONDS
+images=$(mktemp -d /tmp/husk-engines.XXXXXX)
+trap 'rm -rf "$images"' EXIT
+export HUSK_ENGINES_IMAGES=$images
+
+passed=0 failed=0 skipped=0
+failures=()
+
+# count_tap NAME: reads TAP on stdin, echoes it, updates the counters.
+count_tap() {
+  local name=$1 line planned=-1 seen=0
+  while IFS= read -r line; do
+    printf '%s\n' "$line"
+    case $line in
+      1..*) planned=${line#1..}; planned=${planned%% *} ;;
+      "ok "*) seen=$((seen + 1))
+        if [[ $line =~ \#\ [Ss][Kk][Ii][Pp] ]]; then skipped=$((skipped + 1)); else passed=$((passed + 1)); fi ;;
+      "not ok "*) seen=$((seen + 1)); failed=$((failed + 1)); failures+=("$name: ${line#not ok }") ;;
+    esac
+  done
+  if [[ $planned -lt 0 ]]; then
+    failed=$((failed + 1)); failures+=("$name: no TAP plan (setup_file failed?)")
+  elif [[ $seen -lt $planned ]]; then
+    failed=$((failed + planned - seen)); failures+=("$name: ran $seen of $planned planned tests")
+  fi
+}
+
+if ! "$here/setup.sh" "$images"; then
+  echo "not ok - tests/engines/setup.sh failed"
+  failed=$((failed + 1)); failures+=("setup.sh")
+else
+  suites=("$@")
+  ((${#suites[@]} > 0)) || suites=("$here/podman.bats" "$here/containerd.bats")
+  for suite in "${suites[@]}"; do
+    echo "# bats: $(basename "$suite")"
+    count_tap "$(basename "$suite")" < <(bats --tap "$suite" 2>&1)
+  done
+fi
+
+if ((${#failures[@]} > 0)); then
+  echo "# failures:"
+  printf '#   %s\n' "${failures[@]}"
+fi
+echo "engines: $passed passed, $failed failed, $skipped skipped in $((SECONDS - start)) s"
+((failed == 0))

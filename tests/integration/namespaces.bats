@@ -1,0 +1,172 @@
+#!/usr/bin/env bats
+# linux.namespaces: new kinds, shared kinds, kinds joined by path (a second
+# container joins the first's, as podman's pods do), hostname/domainname,
+# the time namespace and linux.timeOffsets, and every refusal.
+
+load helpers
+
+# ns_of PID KIND: the namespace link of a process ("net:[4026531992]").
+ns_of() {
+  readlink "/proc/$1/ns/$2"
+}
+
+# A container that prints its own namespace links, one "kind link" a line.
+print_ns_args() {
+  set_args "$BUNDLE" sh -c 'for k in pid mnt ipc uts net cgroup time user; do echo "$k $(readlink /proc/self/ns/$k)"; done'
+}
+
+# ns_line KIND: the link the container printed for KIND (after an hrun).
+ns_line() {
+  awk -v k="$1" '$1 == k { print $2 }' <<<"$output"
+}
+
+@test "every kind asked for is new: pid, mount, ipc, uts, network, cgroup, time" {
+  update_config "$BUNDLE" '.linux.namespaces += [{type: "cgroup"}, {type: "time"}]'
+  print_ns_args
+  hrun husk run --bundle "$BUNDLE" "$CTR"
+  assert_ok
+  local k
+  for k in pid mnt ipc uts net cgroup time; do
+    [[ -n "$(ns_line $k)" ]] || fail "no $k line in: $output"
+    [[ "$(ns_line $k)" != "$(ns_of $$ $k)" ]] || fail "$k namespace is the host's: $(ns_line $k)"
+  done
+  # Not asked for: shared with the host.
+  assert_equal "$(ns_line user)" "$(ns_of $$ user)"
+  assert_no_leftovers "$CTR"
+}
+
+@test "a kind left out of linux.namespaces is the host's" {
+  update_config "$BUNDLE" '.linux.namespaces = [{type: "mount"}, {type: "pid"}] | del(.hostname)'
+  print_ns_args
+  hrun husk run --bundle "$BUNDLE" "$CTR"
+  assert_ok
+  local k
+  for k in ipc uts net cgroup time; do
+    assert_equal "$(ns_line $k)" "$(ns_of $$ $k)"
+  done
+  [[ "$(ns_line pid)" != "$(ns_of $$ pid)" ]] || fail "pid namespace is the host's"
+}
+
+@test "a second container joins the first's network, ipc, uts, pid, time and cgroup namespaces by path" {
+  update_config "$BUNDLE" '.linux.namespaces += [{type: "time"}, {type: "cgroup"}] | .hostname = "infra"'
+  set_args "$BUNDLE" sh -c "$LOOP_UNTIL_STOP"
+  hrun husk run -d --bundle "$BUNDLE" "$CTR-infra"
+  assert_ok
+  local pid
+  pid=$(state_field "$CTR-infra" .pid)
+
+  local b2="$BATS_TEST_TMPDIR/b2"
+  make_bundle "$b2"
+  update_config "$b2" 'del(.hostname) | .linux.namespaces = [{type: "mount"},
+      {type: "network", path: "/proc/\($p)/ns/net"}, {type: "ipc", path: "/proc/\($p)/ns/ipc"},
+      {type: "uts", path: "/proc/\($p)/ns/uts"}, {type: "pid", path: "/proc/\($p)/ns/pid"},
+      {type: "time", path: "/proc/\($p)/ns/time"}, {type: "cgroup", path: "/proc/\($p)/ns/cgroup"}]' --arg p "$pid"
+  set_args "$b2" sh -c 'for k in pid mnt ipc uts net time cgroup; do echo "$k $(readlink /proc/self/ns/$k)"; done; echo "self $$"; echo "host $(hostname)"'
+  hrun husk run --bundle "$b2" "$CTR-member"
+  assert_ok
+  local k
+  for k in net ipc uts pid time cgroup; do
+    assert_equal "$(ns_line $k)" "$(ns_of "$pid" $k)"
+  done
+  # Its own mount namespace; in the infra's pid namespace, not its pid 1.
+  [[ "$(ns_line mnt)" != "$(ns_of "$pid" mnt)" ]] || fail "the mount namespace was joined"
+  [[ "$(ns_line self)" =~ ^[0-9]+$ && "$(ns_line self)" != 1 ]] || fail "pid in the joined pid ns: $(ns_line self)"
+  assert_equal "$(ns_line host)" infra
+  # husk itself went back to its own namespaces: the member's state is
+  # gone and the infra is untouched.
+  assert_equal "$(state_field "$CTR-infra" .status)" running
+  touch "$BUNDLE/rootfs/stop"
+  wait_for_status "$CTR-infra" stopped
+  hrun husk delete "$CTR-infra"
+  assert_ok
+}
+
+@test "hostname and domainname are set in the new uts namespace" {
+  update_config "$BUNDLE" '.hostname = "box-one" | .domainname = "example.test"'
+  set_args "$BUNDLE" sh -c 'hostname; cat /proc/sys/kernel/domainname'
+  local before
+  before=$(hostname)
+  hrun husk run --bundle "$BUNDLE" "$CTR"
+  assert_ok
+  assert_equal "${lines[0]}" box-one
+  assert_equal "${lines[1]}" example.test
+  assert_equal "$(hostname)" "$before"
+}
+
+@test "hostname or domainname without a new uts namespace is refused" {
+  update_config "$BUNDLE" '.linux.namespaces |= map(select(.type != "uts"))'
+  hrun husk run --bundle "$BUNDLE" "$CTR"
+  assert_error_line 'config.json: hostname: needs a new uts namespace'
+  assert_no_leftovers "$CTR"
+
+  update_config "$BUNDLE" 'del(.hostname) | .domainname = "x.test"'
+  hrun husk run --bundle "$BUNDLE" "$CTR"
+  assert_error_line 'config.json: domainname: needs a new uts namespace'
+  assert_no_leftovers "$CTR"
+
+  # A joined uts namespace is someone else's: refused as well.
+  update_config "$BUNDLE" '.linux.namespaces += [{type: "uts", path: "/proc/self/ns/uts"}]'
+  hrun husk run --bundle "$BUNDLE" "$CTR"
+  assert_error_line 'config.json: domainname: needs a new uts namespace'
+  assert_no_leftovers "$CTR"
+}
+
+@test "linux.timeOffsets: the container's clocks are offset (uptime inside vs outside)" {
+  update_config "$BUNDLE" '.linux.namespaces += [{type: "time"}]
+    | .linux.timeOffsets = {boottime: {secs: 86400, nanosecs: 0}, monotonic: {secs: 7200, nanosecs: 500}}'
+  set_args "$BUNDLE" sh -c 'cat /proc/uptime; cat /proc/self/timens_offsets'
+  hrun husk run --bundle "$BUNDLE" "$CTR"
+  assert_ok
+  local inside outside
+  outside=$(cut -d. -f1 /proc/uptime)
+  inside=$(cut -d. -f1 <<<"${lines[0]}")
+  local diff=$((inside - outside))
+  ((diff >= 86390 && diff <= 86410)) || fail "uptime inside $inside, outside $outside: offset $diff, not ~86400"
+  assert_equal "$(grep '^monotonic' <<<"$output" | tr -s ' ')" "monotonic 7200 500"
+  assert_equal "$(grep '^boottime' <<<"$output" | tr -s ' ')" "boottime 86400 0"
+  assert_no_leftovers "$CTR"
+}
+
+@test "a new time namespace without offsets starts at the host's clocks" {
+  update_config "$BUNDLE" '.linux.namespaces += [{type: "time"}]'
+  set_args "$BUNDLE" sh -c 'readlink /proc/self/ns/time; cat /proc/uptime'
+  hrun husk run --bundle "$BUNDLE" "$CTR"
+  assert_ok
+  [[ "${lines[0]}" != "$(ns_of $$ time)" ]] || fail "time namespace is the host's"
+  local inside outside
+  outside=$(cut -d. -f1 /proc/uptime)
+  inside=$(cut -d. -f1 <<<"${lines[1]}")
+  ((inside - outside <= 5 && outside - inside <= 5)) || fail "uptime inside $inside, outside $outside"
+}
+
+@test "bad linux.namespaces entries are refused, naming the entry, leaving nothing" {
+  local cases=(
+    '.linux.namespaces += [{type: "ipc"}]'
+    'linux.namespaces\[5\]: duplicate namespace "ipc"'
+    '.linux.namespaces[2].path = "/nonexistent/ns"'
+    'linux.namespaces\[2\].path "/nonexistent/ns": no such file or directory'
+    '.linux.namespaces[2].path = "/proc/self/ns/net"'
+    'linux.namespaces\[2\].path "/proc/self/ns/net": a namespace of kind network, not ipc'
+    '.linux.namespaces[2].path = "/etc/hostname"'
+    'linux.namespaces\[2\].path "/etc/hostname": not a namespace'
+    '.linux.namespaces[2].path = "proc/self/ns/ipc"'
+    'linux.namespaces\[2\].path "proc/self/ns/ipc": must be an absolute path'
+    '.linux.namespaces[1].path = "/proc/self/ns/mnt"'
+    'linux.namespaces\[1\].path: a mount namespace cannot be joined'
+    '.linux.namespaces |= map(select(.type != "mount"))'
+    'linux.namespaces: a new mount namespace is required'
+    '.linux.timeOffsets = {boottime: {secs: 5}}'
+    'linux.timeOffsets: needs a new time namespace'
+    '.linux.namespaces += [{type: "time"}] | .linux.timeOffsets = {boottime: {secs: 5, nanosecs: 1000000000}}'
+    'linux.timeOffsets: nanosecs must be below 1000000000'
+  )
+  local i
+  cp "$BUNDLE/config.json" "$BATS_TEST_TMPDIR/good.json"
+  for ((i = 0; i < ${#cases[@]}; i += 2)); do
+    cp "$BATS_TEST_TMPDIR/good.json" "$BUNDLE/config.json"
+    update_config "$BUNDLE" "${cases[i]}"
+    hrun husk create --bundle "$BUNDLE" "$CTR"
+    assert_error_line "^husk: config.json: ${cases[i + 1]}"
+    assert_no_leftovers "$CTR"
+  done
+}

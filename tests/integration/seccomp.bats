@@ -1,0 +1,298 @@
+#!/usr/bin/env bats
+# linux.seccomp: every action, the argument operators, flags and
+# architectures, the seccomp agent (SCMP_ACT_NOTIFY), profiles that block
+# what a runtime itself calls, and the clear errors.
+
+load helpers
+
+setup() {
+  husk_setup
+  ln -s busybox "$BUNDLE/rootfs/bin/mkdir"
+  ln -s busybox "$BUNDLE/rootfs/bin/tr"
+}
+
+# set_seccomp JSON: linux.seccomp = JSON.
+set_seccomp() {
+  update_config "$BUNDLE" '.linux.seccomp = $s' --argjson s "$1"
+}
+
+# allow_but RULES-JSON: a default-allow profile with these syscall rules.
+allow_but() {
+  set_seccomp "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": $1}"
+}
+
+MKDIR_NAMES='["mkdir", "mkdirat"]'
+
+@test "SCMP_ACT_ERRNO: the syscall fails with errnoRet; EPERM without it; unknown syscall names are skipped" {
+  allow_but "[{\"names\": [\"no_such_syscall_husk\", \"mkdir\", \"mkdirat\"], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 28}]"
+  set_args "$BUNDLE" mkdir /tmp/d
+  hrun husk run --bundle "$BUNDLE" "$CTR"
+  assert_equal "$status" 1
+  assert_equal "$stderr" "mkdir: can't create directory '/tmp/d': No space left on device"
+
+  allow_but "[{\"names\": $MKDIR_NAMES, \"action\": \"SCMP_ACT_ERRNO\"}]"
+  hrun husk run --bundle "$BUNDLE" "$CTR"
+  assert_equal "$status" 1
+  assert_equal "$stderr" "mkdir: can't create directory '/tmp/d': Operation not permitted"
+  [[ ! -e "$BUNDLE/rootfs/tmp/d" ]]
+}
+
+@test "defaultAction SCMP_ACT_ERRNO with defaultErrnoRet, and an allow list" {
+  # Everything but what busybox needs to print and exit fails with EACCES.
+  set_seccomp '{"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 13, "syscalls": [
+    {"names": ["execve", "write", "exit", "exit_group", "brk", "arch_prctl", "set_tid_address", "mprotect",
+      "getuid", "getpid", "getppid", "rt_sigaction", "prctl", "uname", "readlink", "newfstatat",
+      "set_robust_list", "prlimit64", "getrandom", "rseq"], "action": "SCMP_ACT_ALLOW"}]}'
+  set_args "$BUNDLE" sh -c 'echo allowed; mkdir /tmp/d'
+  hrun husk run --bundle "$BUNDLE" "$CTR"
+  assert_line allowed
+  assert_equal "$status" 1
+  assert_equal "$stderr" "mkdir: can't create directory '/tmp/d': Permission denied"
+}
+
+@test "SCMP_ACT_KILL, KILL_THREAD, KILL_PROCESS and TRAP end the process with SIGSYS" {
+  set_args "$BUNDLE" mkdir /tmp/d
+  for action in SCMP_ACT_KILL SCMP_ACT_KILL_THREAD SCMP_ACT_KILL_PROCESS SCMP_ACT_TRAP; do
+    allow_but "[{\"names\": $MKDIR_NAMES, \"action\": \"$action\"}]"
+    hrun husk run --bundle "$BUNDLE" "$CTR"
+    assert_equal "$action $status" "$action 159"  # 128 + SIGSYS
+    [[ ! -e "$BUNDLE/rootfs/tmp/d" ]]
+  done
+}
+
+@test "SCMP_ACT_LOG lets the syscall run; SCMP_ACT_TRACE without a tracer fails it with ENOSYS" {
+  set_args "$BUNDLE" mkdir /tmp/d
+  allow_but "[{\"names\": $MKDIR_NAMES, \"action\": \"SCMP_ACT_LOG\"}]"
+  hrun husk run --bundle "$BUNDLE" "$CTR"
+  assert_ok
+  [[ -d "$BUNDLE/rootfs/tmp/d" ]]
+  rmdir "$BUNDLE/rootfs/tmp/d"
+
+  allow_but "[{\"names\": $MKDIR_NAMES, \"action\": \"SCMP_ACT_TRACE\", \"errnoRet\": 7}]"
+  hrun husk run --bundle "$BUNDLE" "$CTR"
+  assert_equal "$status" 1
+  assert_equal "$stderr" "mkdir: can't create directory '/tmp/d': Function not implemented"
+}
+
+# The shell ignores HUP, USR1 and USR2 and signals itself with each: kill(2)
+# with the signal in argument 1.  Prints the signals whose kill failed.
+KILL_PROBE='trap "" HUP USR1 USR2; for s in 1 10 12; do kill -$s $$ 2>/dev/null || echo -n "$s "; done; echo .'
+
+@test "argument conditions: each of the seven operators blocks exactly the matching values" {
+  set_args "$BUNDLE" sh -c "$KILL_PROBE"
+  local op expected
+  # signal numbers 1, 10, 12 against 10 (MASKED_EQ: sig & 4 == 4)
+  while read -r op expected; do
+    allow_but "[{\"names\": [\"kill\"], \"action\": \"SCMP_ACT_ERRNO\",
+      \"args\": [{\"index\": 1, \"value\": $([[ $op == SCMP_CMP_MASKED_EQ ]] && echo 4 || echo 10),
+                 \"valueTwo\": 4, \"op\": \"$op\"}]}]"
+    hrun husk run --bundle "$BUNDLE" "$CTR"
+    assert_ok
+    assert_equal "$op: $output" "$op: ${expected//,/ }."
+  done <<'EOF'
+SCMP_CMP_EQ 10,
+SCMP_CMP_NE 1,12,
+SCMP_CMP_LT 1,
+SCMP_CMP_LE 1,10,
+SCMP_CMP_GT 12,
+SCMP_CMP_GE 10,12,
+SCMP_CMP_MASKED_EQ 12,
+EOF
+}
+
+@test "conditions on two arguments must both match" {
+  set_args "$BUNDLE" sh -c "$KILL_PROBE"
+  # kill(pid, sig): pid is the shell's, never 0, so NE 0 always holds.
+  allow_but '[{"names": ["kill"], "action": "SCMP_ACT_ERRNO", "args": [
+    {"index": 0, "value": 0, "op": "SCMP_CMP_NE"}, {"index": 1, "value": 12, "op": "SCMP_CMP_EQ"}]}]'
+  hrun husk run --bundle "$BUNDLE" "$CTR"
+  assert_output "12 ."
+  allow_but '[{"names": ["kill"], "action": "SCMP_ACT_ERRNO", "args": [
+    {"index": 0, "value": 0, "op": "SCMP_CMP_EQ"}, {"index": 1, "value": 12, "op": "SCMP_CMP_EQ"}]}]'
+  hrun husk run --bundle "$BUNDLE" "$CTR"
+  assert_output "."
+}
+
+@test "flags and architectures are accepted and the filter works" {
+  set_seccomp "{\"defaultAction\": \"SCMP_ACT_ALLOW\",
+    \"architectures\": [\"SCMP_ARCH_X86_64\", \"SCMP_ARCH_X86\", \"SCMP_ARCH_X32\"],
+    \"flags\": [\"SECCOMP_FILTER_FLAG_TSYNC\", \"SECCOMP_FILTER_FLAG_LOG\", \"SECCOMP_FILTER_FLAG_SPEC_ALLOW\"],
+    \"syscalls\": [{\"names\": $MKDIR_NAMES, \"action\": \"SCMP_ACT_ERRNO\"}]}"
+  set_args "$BUNDLE" mkdir /tmp/d
+  hrun husk run --bundle "$BUNDLE" "$CTR"
+  assert_equal "$stderr" "mkdir: can't create directory '/tmp/d': Operation not permitted"
+}
+
+@test "a profile that blocks getcwd (the OCI validation suite's linux_seccomp) starts, with and without noNewPrivileges" {
+  allow_but '[{"names": ["getcwd"], "action": "SCMP_ACT_ERRNO"}]'
+  set_args "$BUNDLE" sh -c 'echo started; /bin/busybox pwd'
+  for nnp in false true; do
+    update_config "$BUNDLE" ".process.noNewPrivileges = $nnp"
+    hrun husk run --bundle "$BUNDLE" "$CTR"
+    assert_equal "$status" 1
+    assert_output started
+    assert_equal "$stderr" "pwd: getcwd: Operation not permitted"
+  done
+}
+
+@test "a profile that blocks open, openat and read still starts the container" {
+  allow_but '[{"names": ["open", "openat", "openat2", "read", "readv", "pread64", "close"], "action": "SCMP_ACT_ERRNO"}]'
+  set_args "$BUNDLE" echo hello
+  for nnp in false true; do
+    update_config "$BUNDLE" ".process.noNewPrivileges = $nnp"
+    hrun husk run --bundle "$BUNDLE" "$CTR"
+    assert_ok
+    assert_output hello
+  done
+}
+
+@test "without noNewPrivileges the filter loads although the capabilities exclude CAP_SYS_ADMIN, which the process never gets" {
+  allow_but "[{\"names\": $MKDIR_NAMES, \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 28}]"
+  update_config "$BUNDLE" '.process.capabilities = {bounding: ["CAP_CHOWN"], effective: ["CAP_CHOWN"],
+    permitted: ["CAP_CHOWN"], inheritable: [], ambient: []}'
+  set_args "$BUNDLE" sh -c 'grep -E "^(CapEff|CapPrm|CapBnd|NoNewPrivs|Seccomp):" /proc/self/status | tr "\t" " "; mkdir /tmp/d'
+  local user
+  for user in '{uid: 0, gid: 0}' '{uid: 1000, gid: 1000}'; do
+    update_config "$BUNDLE" ".process.user = $user"
+    hrun husk run --bundle "$BUNDLE" "$CTR"
+    assert_equal "$status" 1
+    assert_equal "$stderr" "mkdir: can't create directory '/tmp/d': No space left on device"
+    assert_line "NoNewPrivs: 0"
+    assert_line "Seccomp: 2"
+    assert_line "CapBnd: 0000000000000001"
+    if [[ "$user" == *"uid: 0"* ]]; then
+      assert_line "CapEff: 0000000000000001"
+      assert_line "CapPrm: 0000000000000001"
+    else
+      assert_line "CapEff: 0000000000000000"
+      assert_line "CapPrm: 0000000000000000"
+    fi
+  done
+}
+
+@test "create + start: the filter is in place only from the execve, and state works meanwhile" {
+  allow_but "[{\"names\": $MKDIR_NAMES, \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 28}]"
+  set_args "$BUNDLE" sh -c 'grep Seccomp: /proc/self/status; mkdir /tmp/d'
+  hrun husk create --bundle "$BUNDLE" "$CTR"
+  assert_ok
+  # The container writes to the stdout and stderr of create.
+  local pid out=$HRUN_OUT err=$HRUN_ERR
+  pid=$(state_field "$CTR" .pid)
+  # Waiting for start, the init has no filter yet.
+  assert_equal "$(awk '/^Seccomp:/ {print $2}' "/proc/$pid/status")" 0
+  husk start "$CTR"
+  wait_for_status "$CTR" stopped
+  assert_equal "$(<"$out")" "Seccomp:	2"
+  assert_equal "$(<"$err")" "mkdir: can't create directory '/tmp/d': No space left on device"
+  husk delete "$CTR"
+}
+
+@test "the podman profile (a default-deny list) runs a busybox shell" {
+  local podman=/work/shared/testdata/podman-config.json
+  [[ -f "$podman" ]] || skip "$podman is absent"
+  update_config "$BUNDLE" '.linux.seccomp = $p[0].linux.seccomp' --slurpfile p "$podman"
+  set_args "$BUNDLE" sh -c 'mkdir /tmp/d && echo made'
+  hrun husk run --bundle "$BUNDLE" "$CTR"
+  assert_ok
+  assert_output made
+}
+
+# start_agent ERRNO: the test agent listening on $AGENT_SOCK.
+start_agent() {
+  AGENT_SOCK="$BATS_TEST_TMPDIR/agent.sock"
+  AGENT_STATE="$BATS_TEST_TMPDIR/agent.state"
+  start_bg "$HUSK_BUILDDIR/tests/integration/seccomp-agent" "$AGENT_SOCK" "$AGENT_STATE" "$1"
+  AGENT_PID=$BG_PID
+  AGENT_OUT=$BG_OUT
+  wait_for_file "$AGENT_SOCK"
+}
+
+@test "SCMP_ACT_NOTIFY: the agent gets the listener and the container state, and answers the syscall" {
+  [[ -x "$HUSK_BUILDDIR/tests/integration/seccomp-agent" ]] || fail "seccomp-agent is not built (make check builds it)"
+  start_agent 30  # EROFS
+  set_seccomp "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"$AGENT_SOCK\",
+    \"listenerMetadata\": \"meta \\\"data\\\"\",
+    \"syscalls\": [{\"names\": $MKDIR_NAMES, \"action\": \"SCMP_ACT_NOTIFY\"}]}"
+  set_args "$BUNDLE" sh -c 'mkdir /tmp/d; echo mkdir=$?'
+  update_config "$BUNDLE" '.annotations = {"a": "b"}'
+  hrun husk run --bundle "$BUNDLE" "$CTR"
+  assert_ok
+  assert_output mkdir=1
+  assert_equal "$stderr" "mkdir: can't create directory '/tmp/d': Read-only file system"
+  [[ ! -e "$BUNDLE/rootfs/tmp/d" ]]
+  wait_bg "$AGENT_PID"
+  assert_equal "$bg_status" 0
+  grep -Eq '^nr (83|258)$' "$AGENT_OUT"  # mkdir or mkdirat on x86_64
+  run jq -r '[.ociVersion == .state.ociVersion, .fds == ["seccompFd"], .pid == .state.pid, .pid > 0,
+      .metadata, .state.id, .state.status, .state.bundle, .state.annotations.a] | map(tostring) | join(" ")' \
+    "$AGENT_STATE"
+  assert_output "true true true true meta \"data\" $CTR creating $BUNDLE b"
+}
+
+@test "SCMP_ACT_NOTIFY: an agent answering success makes the syscall return 0" {
+  start_agent 0
+  set_seccomp "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"$AGENT_SOCK\",
+    \"syscalls\": [{\"names\": $MKDIR_NAMES, \"action\": \"SCMP_ACT_NOTIFY\"}]}"
+  set_args "$BUNDLE" sh -c 'mkdir /tmp/d; echo mkdir=$?; test -d /tmp/d || echo not-made'
+  hrun husk run --bundle "$BUNDLE" "$CTR"
+  assert_ok
+  assert_output $'mkdir=0\nnot-made'
+  wait_bg "$AGENT_PID"
+}
+
+# bad_seccomp JSON REGEX: create fails with one line matching REGEX and
+# leaves nothing behind.
+bad_seccomp() {
+  set_seccomp "$1"
+  hrun husk create --bundle "$BUNDLE" "$CTR"
+  assert_error_line "$2"
+  assert_no_leftovers "$CTR"
+}
+
+@test "bad profiles: one clear error each, nothing left behind" {
+  bad_seccomp '{"defaultAction": "SCMP_ACT_ALLOW", "defaultErrnoRet": 1}' \
+    '^husk: config.json: linux.seccomp.defaultAction.defaultErrnoRet: SCMP_ACT_ALLOW takes no errno$'
+  bad_seccomp '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_KILL", "errnoRet": 1}]}' \
+    '^husk: config.json: linux.seccomp.syscalls\[0\].errnoRet: SCMP_ACT_KILL takes no errno$'
+  bad_seccomp '{"defaultAction": "SCMP_ACT_NOPE"}' 'linux\.seccomp\.defaultAction.*unknown seccomp action.*SCMP_ACT_NOPE'
+  bad_seccomp '{"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_VAX"]}' \
+    'linux\.seccomp\.architectures\[0\].*unknown seccomp architecture.*SCMP_ARCH_VAX'
+  bad_seccomp '{"defaultAction": "SCMP_ACT_ALLOW", "flags": ["SECCOMP_FILTER_FLAG_NOPE"]}' \
+    'linux\.seccomp\.flags\[0\].*unknown seccomp flag'
+  bad_seccomp '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["kill"], "action": "SCMP_ACT_ERRNO", "args": [{"index": 1, "value": 1, "op": "SCMP_CMP_LIKE"}]}]}' \
+    'linux\.seccomp\.syscalls\[0\]\.args\[0\]\.op.*unknown seccomp operator'
+  bad_seccomp '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["kill"], "action": "SCMP_ACT_ERRNO", "args": [{"index": 6, "value": 1, "op": "SCMP_CMP_EQ"}]}]}' \
+    '^husk: config.json: linux.seccomp.syscalls\[0\].args\[0\].index: 6 is out of range \(0-5\)$'
+  bad_seccomp '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["kill"], "action": "SCMP_ACT_ERRNO", "args": [{"index": 1, "value": 1, "op": "SCMP_CMP_GE"}, {"index": 1, "value": 5, "op": "SCMP_CMP_LE"}]}]}' \
+    '^husk: config.json: linux.seccomp.syscalls\[0\].args\[1\]: a second condition on argument 1: libseccomp cannot combine them$'
+  bad_seccomp '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_NOTIFY"}]}' \
+    '^husk: config.json: linux.seccomp.listenerPath: required when an action is SCMP_ACT_NOTIFY$'
+  bad_seccomp '{"defaultAction": "SCMP_ACT_ALLOW", "listenerPath": "/x", "syscalls": [{"names": ["sendmsg"], "action": "SCMP_ACT_NOTIFY"}]}' \
+    '^husk: config.json: linux.seccomp.syscalls\[0\]: SCMP_ACT_NOTIFY on sendmsg: husk needs sendmsg to hand the listener to the agent$'
+  bad_seccomp '{"defaultAction": "SCMP_ACT_NOTIFY", "listenerPath": "/x"}' \
+    '^husk: config.json: linux.seccomp.defaultAction: SCMP_ACT_NOTIFY needs a rule for sendmsg'
+  bad_seccomp '{"defaultAction": "SCMP_ACT_ALLOW", "listenerMetadata": "m"}' \
+    '^husk: config.json: linux.seccomp.listenerMetadata: must not be set without listenerPath$'
+}
+
+@test "a flag or architecture this libseccomp lacks is refused, as features does not list it" {
+  local features
+  features=$("$HUSK" features)
+  if ! jq -e '.linux.seccomp.supportedFlags | index("SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV")' <<<"$features" >/dev/null; then
+    bad_seccomp '{"defaultAction": "SCMP_ACT_ALLOW", "flags": ["SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"]}' \
+      '^husk: config.json: linux.seccomp.flags\[0\]: SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV is not supported by this libseccomp and kernel$'
+  fi
+  local arch
+  for arch in $(jq -r '.linux.seccomp.archs[]' <<<"$features"); do
+    set_seccomp "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"architectures\": [\"$arch\"]}"
+    hrun husk create --bundle "$BUNDLE" "$CTR"
+    assert_equal "$arch: $stderr" "$arch: "
+    husk delete --force "$CTR"
+  done
+}
+
+@test "a listenerPath nobody listens on fails create and leaves nothing" {
+  bad_seccomp "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"$BATS_TEST_TMPDIR/none.sock\",
+    \"syscalls\": [{\"names\": [\"mkdir\"], \"action\": \"SCMP_ACT_NOTIFY\"}]}" \
+    'linux\.seccomp\.listenerPath ".*none\.sock": connect: no such file or directory$'
+}

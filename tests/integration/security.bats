@@ -1,0 +1,144 @@
+#!/usr/bin/env bats
+# husk's own attack surface: the host binary never reachable from inside
+# (CVE-2019-5736), no host fd or cwd in the container (CVE-2024-21626), a
+# non-dumpable init, a session keyring per container, no_new_privs, and LSM
+# labels on a host without the LSM.
+
+load helpers
+
+setup() {
+  husk_setup
+  HUSK_SUM=$(sha256sum <"$HUSK")
+}
+
+teardown() {
+  husk_teardown
+  # Whatever a test did, the host binary is unchanged.
+  [[ "$(sha256sum <"$HUSK")" == "$HUSK_SUM" ]]
+}
+
+@test "CVE-2019-5736: an executable that is a link to /proc/self/exe is refused, directly or through PATH" {
+  ln -s /proc/self/exe "$BUNDLE/rootfs/bin/evil"
+  set_args "$BUNDLE" /bin/evil
+  hrun husk create --bundle "$BUNDLE" "$CTR"
+  assert_error_line '^husk: exec "/bin/evil": it is husk.s own binary: refused \(CVE-2019-5736\)$'
+  assert_no_leftovers "$CTR"
+  set_args "$BUNDLE" evil
+  hrun husk run --bundle "$BUNDLE" "$CTR"
+  assert_error_line '^husk: exec "evil": it is husk.s own binary: refused \(CVE-2019-5736\)$'
+  assert_no_leftovers "$CTR"
+  assert_equal "$(sha256sum <"$HUSK")" "$HUSK_SUM"
+}
+
+# as_container CMD...: runs CMD as root without CAP_SYS_PTRACE, as a
+# container process is: setpriv drops it from the bounding and inheritable
+# sets, so the exec'd CMD does not have it.  /proc/PID/exe (and mem, cwd,
+# root, fd/) are guarded by the ptrace access check (ptrace(2), "Ptrace
+# access mode checking"), which looks at the caller's credentials and the target's
+# dumpability, not at the caller's namespaces: the host's /proc/PID is the
+# container's /proc/1.  (Entering the container's namespaces first is not
+# possible without CAP_SYS_PTRACE: /proc/PID/ns of a non-dumpable process
+# is guarded by the same check.)
+as_container() {
+  setpriv --bounding-set -sys_ptrace --inh-caps -sys_ptrace -- "$@"
+}
+
+@test "the init is not dumpable until exec: a container process cannot reach husk's binary through /proc" {
+  set_args "$BUNDLE" sh -c "$LOOP_UNTIL_STOP"
+  # podman's default capabilities: no CAP_SYS_PTRACE, so that the probing
+  # process's capabilities cover the container's and only dumpability
+  # decides.
+  local podman='["CAP_AUDIT_WRITE","CAP_CHOWN","CAP_DAC_OVERRIDE","CAP_FOWNER","CAP_FSETID","CAP_KILL",
+    "CAP_MKNOD","CAP_NET_BIND_SERVICE","CAP_NET_RAW","CAP_SETFCAP","CAP_SETGID","CAP_SETPCAP","CAP_SETUID",
+    "CAP_SYS_CHROOT"]'
+  update_config "$BUNDLE" '.process.capabilities = {bounding: $c, effective: $c, permitted: $c}' --argjson c "$podman"
+  hrun husk create --bundle "$BUNDLE" "$CTR"
+  assert_ok
+  local pid
+  pid=$(state_field "$CTR" .pid)
+  # Created: the init runs husk's code, waiting for start.
+  hrun as_container readlink "/proc/$pid/exe"
+  assert_equal "$status" 1
+  assert_output ""
+  hrun as_container head -c 1 "/proc/$pid/mem"
+  assert_equal "$status" 1
+  assert_equal "$stderr" "head: cannot open '/proc/$pid/mem' for reading: Permission denied"
+  hrun as_container sh -c "echo x >> /proc/$pid/exe"
+  ((status != 0))
+  assert_regex "$stderr" "/proc/$pid/exe: Permission denied$"
+  assert_equal "$(sha256sum <"$HUSK")" "$HUSK_SUM"
+
+  # The check is real: once started, the init is the container's busybox,
+  # dumpable again, and the same probes reach it.
+  husk start "$CTR"
+  wait_for_file "$BUNDLE/rootfs/ready"
+  hrun as_container readlink "/proc/$pid/exe"
+  assert_ok
+  assert_output /bin/busybox  # as the container sees it
+  hrun as_container readlink "/proc/$pid/cwd"
+  assert_ok
+  touch "$BUNDLE/rootfs/stop"
+  wait_for_status "$CTR" stopped
+  husk delete "$CTR"
+}
+
+@test "CVE-2024-21626: a cwd through a host fd the init holds is refused" {
+  update_config "$BUNDLE" '.process.cwd = "/proc/self/fd/7"'
+  hrun husk run --bundle "$BUNDLE" "$CTR" 7</etc
+  assert_error_line '^husk: config.json: process.cwd "/proc/self/fd/7": outside the container.s root \(CVE-2024-21626\)$'
+  assert_no_leftovers "$CTR"
+}
+
+@test "CVE-2024-21626: with host directories open in husk, the process has fds 0, 1, 2 only and its cwd inside" {
+  update_config "$BUNDLE" '.process.cwd = "/tmp"'
+  set_args "$BUNDLE" sh -c 'ls /proc/self/fd; readlink /proc/self/cwd; ls /proc/self/cwd/'
+  touch "$BUNDLE/rootfs/tmp/inside"
+  hrun husk run --bundle "$BUNDLE" "$CTR" 5</ 7</etc 9<"$HUSK_ROOT"
+  assert_ok
+  # 3 is ls's own directory fd.
+  assert_equal "$(head -4 <<<"$output" | tr '\n' ' ')" "0 1 2 3 "
+  assert_line /tmp
+  assert_line inside
+  assert_equal "${#lines[@]}" 6
+}
+
+@test "a session keyring of its own, named for the container; none with --no-new-keyring" {
+  set_args "$BUNDLE" cat /proc/keys
+  hrun husk run --bundle "$BUNDLE" "$CTR"
+  assert_ok
+  assert_line --regexp " keyring +$CTR: "
+  hrun husk run --no-new-keyring --bundle "$BUNDLE" "$CTR"
+  assert_ok
+  refute_line --regexp " keyring +$CTR: "
+}
+
+@test "noNewPrivileges sets NoNewPrivs; without it the process may gain privileges" {
+  set_args "$BUNDLE" grep NoNewPrivs /proc/self/status
+  update_config "$BUNDLE" '.process.noNewPrivileges = true'
+  hrun husk run --bundle "$BUNDLE" "$CTR"
+  assert_output "NoNewPrivs:	1"
+  update_config "$BUNDLE" '.process.noNewPrivileges = false'
+  hrun husk run --bundle "$BUNDLE" "$CTR"
+  assert_output "NoNewPrivs:	0"
+}
+
+@test "LSM labels on a host without the LSM: a set label is a clear error, an empty one changes nothing" {
+  if [[ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" == Y || -d /sys/fs/selinux/booleans ]]; then
+    skip "AppArmor or SELinux is enabled on this host"
+  fi
+  local field lsm
+  while read -r field lsm; do
+    update_config "$BUNDLE" ".$field = \"husk_test\""
+    hrun husk create --bundle "$BUNDLE" "$CTR"
+    assert_error_line "^husk: config.json: $field \"husk_test\": $lsm is not enabled on this host\$"
+    assert_no_leftovers "$CTR"
+    update_config "$BUNDLE" ".$field = \"\""
+    hrun husk run --bundle "$BUNDLE" "$CTR"
+    assert_ok
+    assert_output hello
+  done <<'EOF'
+process.apparmorProfile AppArmor
+process.selinuxLabel SELinux
+linux.mountLabel SELinux
+EOF
+}

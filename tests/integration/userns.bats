@@ -1,0 +1,168 @@
+#!/usr/bin/env bats
+# User namespaces: linux.uidMappings/gidMappings with several ranges, the
+# container's root and users as the maps say, the rootfs and its mounts
+# under a user namespace, joining another container's user namespace, and
+# the refusals.
+
+load helpers
+
+# Host ids the maps below use.
+UID_BASE=100000
+UID_BASE2=200000
+
+setup() {
+  husk_setup
+  # The init runs as the mapped root (a host uid that is not 0): the
+  # bundle's path must be searchable by it, as with runc.
+  local d=$BUNDLE
+  while [[ "$d" != / ]]; do
+    chmod a+x "$d"
+    d=$(dirname "$d")
+  done
+  # The rootfs belongs to the container's root, as an engine prepares it.
+  chown -R -h "$UID_BASE:$UID_BASE" "$BUNDLE/rootfs"
+  chmod 1777 "$BUNDLE/rootfs/tmp"
+  update_config "$BUNDLE" '.linux.namespaces += [{type: "user"}]
+    | .linux.uidMappings = [{containerID: 0, hostID: $u, size: 1000}, {containerID: 1000, hostID: $u2, size: 10}]
+    | .linux.gidMappings = [{containerID: 0, hostID: $u, size: 2000}, {containerID: 5000, hostID: $u2, size: 5}]' \
+    --argjson u "$UID_BASE" --argjson u2 "$UID_BASE2"
+}
+
+@test "a new user namespace: its own, with the maps as configured, the container's root is uid 0" {
+  set_args "$BUNDLE" sh -c 'readlink /proc/self/ns/user; cat /proc/self/uid_map; echo --; cat /proc/self/gid_map; echo --; id -u; id -g'
+  hrun husk run --bundle "$BUNDLE" "$CTR"
+  assert_ok
+  [[ "${lines[0]}" != "$(readlink /proc/$$/ns/user)" ]] || fail "user namespace is the host's"
+  assert_equal "$(sed -n '2,3p' <<<"$output" | tr -s ' ' | sed 's/^ //')" $'0 100000 1000\n1000 200000 10'
+  assert_equal "$(sed -n '5,6p' <<<"$output" | tr -s ' ' | sed 's/^ //')" $'0 100000 2000\n5000 200000 5'
+  assert_equal "${lines[7]}" 0
+  assert_equal "${lines[8]}" 0
+  assert_no_leftovers "$CTR"
+}
+
+@test "files owned by mapped host ids show the container's ids; unmapped ones show as nobody" {
+  touch "$BUNDLE/rootfs/mine" "$BUNDLE/rootfs/second" "$BUNDLE/rootfs/hosts"
+  chown 0:0 "$BUNDLE/rootfs/hosts"
+  chown $((UID_BASE + 5)):$((UID_BASE + 7)) "$BUNDLE/rootfs/mine"
+  chown $((UID_BASE2 + 3)):$((UID_BASE2 + 1)) "$BUNDLE/rootfs/second"
+  set_args "$BUNDLE" sh -c 'stat -c "%u %g" /mine /second /hosts'
+  hrun husk run --bundle "$BUNDLE" "$CTR"
+  assert_ok
+  assert_equal "${lines[0]}" "5 7"
+  assert_equal "${lines[1]}" "1003 5001"
+  assert_equal "${lines[2]}" "65534 65534"
+}
+
+@test "process.user in the second range: id inside, and the host sees the mapped ids on what it makes" {
+  update_config "$BUNDLE" '.process.user = {uid: 1002, gid: 5003, additionalGids: [5004, 10]}'
+  set_args "$BUNDLE" sh -c 'id -u; id -g; id -G; touch /tmp/made'
+  hrun husk run --bundle "$BUNDLE" "$CTR"
+  assert_ok
+  assert_equal "${lines[0]}" 1002
+  assert_equal "${lines[1]}" 5003
+  assert_equal "${lines[2]}" "5003 10 5004"
+  assert_equal "$(stat -c '%u %g' "$BUNDLE/rootfs/tmp/made")" "$((UID_BASE2 + 2)) $((UID_BASE2 + 3))"
+}
+
+@test "under a user namespace the rootfs and its mounts work: /proc, /dev, /dev/pts, a tmpfs" {
+  update_config "$BUNDLE" '.mounts += [{destination: "/run", type: "tmpfs", source: "tmpfs", options: ["nosuid", "nodev"]}]'
+  set_args "$BUNDLE" sh -c 'grep -c . /proc/self/status >/dev/null && echo proc-ok;
+    echo x > /dev/null && echo null-ok; test -d /dev/pts && echo pts-ok;
+    touch /run/f && echo tmpfs-ok; cat /proc/1/cmdline | tr "\0" " "; echo'
+  hrun husk run --bundle "$BUNDLE" "$CTR"
+  assert_ok
+  assert_line proc-ok
+  assert_line null-ok
+  assert_line pts-ok
+  assert_line tmpfs-ok
+  assert_no_leftovers "$CTR"
+}
+
+@test "a terminal under a user namespace: the pty is the stdio of a non-root process, made by the mapped root" {
+  local recvtty="$HUSK_BUILDDIR/tests/integration/recvtty" sock="$BATS_TEST_TMPDIR/console.sock"
+  [[ -x "$recvtty" ]] || fail "recvtty is not built: run 'make check' in HUSK_BUILDDIR"
+  update_config "$BUNDLE" '.process.terminal = true | .process.user = {uid: 1001, gid: 5001}
+    | .mounts += [{destination: "/dev/pts", type: "devpts", source: "devpts",
+                   options: ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"]}]'
+  set_args "$BUNDLE" sh -c '[ -t 1 ] && echo stdout-tty; stat -c "%u" "$(tty)"'
+  "$recvtty" --timeout 30 --output "$BATS_TEST_TMPDIR/tty.out" "$sock" </dev/null \
+    >"$BATS_TEST_TMPDIR/recvtty.log" 2>&1 3>&- &
+  local recv=$!
+  wait_for 10 test -S "$sock" || fail "recvtty did not listen: $(<"$BATS_TEST_TMPDIR/recvtty.log")"
+  hrun husk create --console-socket "$sock" --bundle "$BUNDLE" "$CTR"
+  assert_ok
+  hrun husk start "$CTR"
+  assert_ok
+  wait_for_status "$CTR" stopped
+  hrun husk delete "$CTR"
+  assert_ok
+  wait_bg "$recv" 30
+  ((bg_status == 0)) || fail "recvtty failed: $(<"$BATS_TEST_TMPDIR/recvtty.log")"
+  assert_equal "$(tr -d '\r' <"$BATS_TEST_TMPDIR/tty.out")" $'stdout-tty\n0'
+  assert_no_leftovers "$CTR"
+}
+
+@test "a second container joins the first's user (and pid, network) namespace by path" {
+  set_args "$BUNDLE" sh -c "$LOOP_UNTIL_STOP"
+  hrun husk run -d --bundle "$BUNDLE" "$CTR-a"
+  assert_ok
+  local pid
+  pid=$(state_field "$CTR-a" .pid)
+
+  local b2="$BATS_TEST_TMPDIR/b2"
+  make_bundle "$b2"
+  chmod a+x "$b2"
+  update_config "$b2" '.linux.namespaces = [{type: "mount"}, {type: "uts"},
+      {type: "user", path: "/proc/\($p)/ns/user"}, {type: "pid", path: "/proc/\($p)/ns/pid"},
+      {type: "network", path: "/proc/\($p)/ns/net"}]' --arg p "$pid"
+  set_args "$b2" sh -c 'readlink /proc/self/ns/user; readlink /proc/self/ns/net; readlink /proc/self/ns/uts; cat /proc/self/uid_map; id -u'
+  hrun husk run --bundle "$b2" "$CTR-b"
+  assert_ok
+  assert_equal "${lines[0]}" "$(readlink "/proc/$pid/ns/user")"
+  assert_equal "${lines[1]}" "$(readlink "/proc/$pid/ns/net")"
+  [[ "${lines[2]}" != "$(readlink "/proc/$pid/ns/uts")" ]] || fail "the uts namespace was not new"
+  assert_equal "$(sed -n '4,5p' <<<"$output" | tr -s ' ' | sed 's/^ //')" $'0 100000 1000\n1000 200000 10'
+  assert_equal "${lines[5]}" 0
+  touch "$BUNDLE/rootfs/stop"
+  wait_for_status "$CTR-a" stopped
+}
+
+@test "bad user namespace configurations are refused, naming the member, leaving nothing" {
+  local cases=(
+    '.linux.namespaces |= map(select(.type != "user"))'
+    'linux.uidMappings: needs a new user namespace'
+    'del(.linux.uidMappings)'
+    'linux.uidMappings: required with a new user namespace'
+    'del(.linux.gidMappings)'
+    'linux.gidMappings: required with a new user namespace'
+    '.linux.uidMappings[0].containerID = 2000'
+    'container uid 0: not mapped by linux.uidMappings'
+    '.process.user.uid = 5000'
+    'process.user.uid 5000: not mapped by linux.uidMappings'
+    '.process.user.additionalGids = [3000]'
+    'process.user.additionalGids 3000: not mapped by linux.gidMappings'
+    '.linux.uidMappings[1].containerID = 500'
+    'linux.uidMappings\[1\]: containerID range overlaps \[0\]'
+    '.linux.gidMappings[1].hostID = 100500'
+    'linux.gidMappings\[1\]: hostID range overlaps \[0\]'
+    '.linux.uidMappings[1].size = 0'
+    'linux.uidMappings\[1\].size: must not be 0'
+    '.linux.uidMappings[1].hostID = 4294967290'
+    'linux.uidMappings\[1\]: the range overflows 32-bit ids'
+    '.linux.namespaces |= map(if .type == "user" then .path = "/proc/self/ns/user" else . end)'
+    'linux.namespaces: a new pid namespace with a joined user namespace is not supported yet'
+    '.linux.namespaces |= map(select(.type != "pid") | if .type == "user" then .path = "/proc/self/ns/user" else . end)'
+    'linux.uidMappings: needs a new user namespace'
+    '.linux.namespaces[-1].path = "/proc/self/ns/pid"'
+    'linux.namespaces\[5\].path "/proc/self/ns/pid": a namespace of kind pid, not user'
+  )
+  local i
+  cp "$BUNDLE/config.json" "$BATS_TEST_TMPDIR/good.json"
+  for ((i = 0; i < ${#cases[@]}; i += 2)); do
+    cp "$BATS_TEST_TMPDIR/good.json" "$BUNDLE/config.json"
+    update_config "$BUNDLE" "${cases[i]}"
+    hrun husk create --bundle "$BUNDLE" "$CTR"
+    assert_error_line "^husk: config.json: ${cases[i + 1]}"
+    assert_no_leftovers "$CTR"
+  done
+}
