@@ -12,7 +12,7 @@ EXTRA_DIST += tests/run-tests.sh tests/integration tests/fuzz tests/bench tests/
 # `make check-engines`: podman and containerd with husk as their runtime
 # (tests/engines/).  Not part of `make check`: slow, needs root, and
 # installs podman, conmon and containerd from Debian when missing.
-check-engines: husk
+check-engines: husk$(EXEEXT)
 	HUSK="$(abs_top_builddir)/husk" "$(abs_top_srcdir)/tests/engines/run.sh"
 .PHONY: check-engines
 EXTRA_DIST += tests/engines contrib/engines
@@ -22,7 +22,7 @@ EXTRA_DIST += tests/engines contrib/engines
 # check`: slow (TCG, no KVM), needs root, installs qemu-system-x86 and
 # downloads the kernel package when missing.  HUSK_VM_ARGS passes options
 # and suites: make check-vm HUSK_VM_ARGS="--v1 cgroups.bats".
-check-vm: husk$(EXEEXT) tests/integration/recvtty$(EXEEXT)
+check-vm: husk$(EXEEXT) $(check_PROGRAMS)
 	HUSK_BUILDDIR="$(abs_top_builddir)" HUSK_SRCDIR="$(abs_top_srcdir)" \
 	"$(abs_top_srcdir)/tests/vm/run-vm.sh" $(HUSK_VM_ARGS)
 .PHONY: check-vm

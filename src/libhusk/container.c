@@ -87,11 +87,7 @@ container_check_supported (const struct oci_config *c, struct husk_error **err)
     bool used;
   } rows[] = {
     { "process.commandLine", p && p->command_line },
-    { "linux.devices", l && l->devices.n > 0 },
     { "linux.intelRdt", l && l->intel_rdt },
-    { "linux.sysctl", l && l->sysctl.n > 0 },
-    { "linux.maskedPaths", l && l->masked_paths.n > 0 },
-    { "linux.readonlyPaths", l && l->readonly_paths.n > 0 },
     { "linux.memoryPolicy", l && l->memory_policy },
     { "linux.netDevices", l && l->net_devices.n > 0 },
   };

@@ -377,50 +377,19 @@ child_failed (int sync_fd, struct husk_error *err)
   _exit (1);
 }
 
-static int
-reset_signals (struct husk_error **err)
-{
-  for (int sig = 1; sig < NSIG; sig++)
-    signal (sig, SIG_DFL);  /* EINVAL for SIGKILL, SIGSTOP and the gaps */
-  sigset_t none;
-  sigemptyset (&none);
-  if (sigprocmask (SIG_SETMASK, &none, NULL) < 0)
-    return husk_error_sys (err, errno, "sigprocmask");
-  return 0;
-}
-
 /* setns of a mount namespace leaves the root and cwd where the pidfd's
    process has them; "/" first makes a relative lookup impossible.  Then
-   CVE-2024-21626, as the init checks it: a cwd such as /proc/self/fd/N,
-   N a host directory still open here (a --preserve-fds one, say), would
-   be outside the container's root; the kernel reports such a cwd as
-   "(unreachable)...", which getcwd turns into ENOENT. */
+   the CVE-2024-21626 check, as the init does it (a --preserve-fds
+   directory could otherwise serve as a cwd outside the root). */
 static int
 enter_cwd (const char *cwd, struct husk_error **err)
 {
-  char ebuf[128], buf[PATH_MAX];
+  char ebuf[128];
   if (chdir ("/") < 0 || chdir (cwd) < 0)
     return husk_error_set (err, "exec: cwd \"%s\": %s", cwd, process_strerror (errno, ebuf, sizeof ebuf));
-  bool found = getcwd (buf, sizeof buf) != NULL;
-  if (!found && errno != ENOENT)
-    return husk_error_sys (err, errno, "exec: cwd \"%s\": getcwd", cwd);
-  if (!found || buf[0] != '/')
-    return husk_error_set (err, "exec: cwd \"%s\": outside the container's root (CVE-2024-21626)", cwd);
-  return 0;
+  return process_check_cwd_inside ("exec: cwd", cwd, err);
 }
 
-/* CVE-2019-5736, as the init checks it: an executable that is husk's own
-   binary (a symlink to /proc/self/exe in the image) would run the host's
-   binary in the container, dumpable, where its processes could reopen it
-   for writing.  husk's identity is taken on the host, before setns. */
-static int
-refuse_husk_binary (const char *exe, const char *arg0, const struct stat *self, struct husk_error **err)
-{
-  struct stat st;
-  if (stat (exe, &st) == 0 && st.st_dev == self->st_dev && st.st_ino == self->st_ino)
-    return husk_error_set (err, "exec \"%s\": it is husk's own binary: refused (CVE-2019-5736)", arg0);
-  return 0;
-}
 
 static int
 setup_terminal (const struct exec_child *x, struct husk_error **err)
@@ -474,11 +443,11 @@ exec_process (const struct exec_child *x)
      the bounding set and keep-caps, the user switch, the other capability
      sets; no_new_privs and the fds; the seccomp filter last, so that it
      constrains nothing of husk's. */
-  if (reset_signals (&err) < 0
+  if (process_reset_signals (&err) < 0
       || enter_cwd (x->p->cwd, &err) < 0
       || setup_terminal (x, &err) < 0
       || process_find_executable (x->argv[0], x->env, &exe, &err) < 0
-      || refuse_husk_binary (exe, x->argv[0], &x->self, &err) < 0
+      || process_refuse_husk_binary (exe, x->argv[0], &x->self, &err) < 0
       || proclimits_apply (&only, &err) < 0
       || caps_prepare (x->p->capabilities, seccomp_needs_admin (x), &err) < 0
       || identity_switch (x->p, &err) < 0
@@ -489,7 +458,7 @@ exec_process (const struct exec_child *x)
     child_failed (x->sync_fd, err);
   /* Once more right before the execve: the check above ran before the
      user switch, and the image is the container's to change meanwhile. */
-  if (refuse_husk_binary (exe, x->argv[0], &x->self, &err) < 0)
+  if (process_refuse_husk_binary (exe, x->argv[0], &x->self, &err) < 0)
     child_failed (x->sync_fd, err);
   execve (exe, x->argv, x->env);
   char ebuf[128];

@@ -17,6 +17,7 @@
 
 #include "caps.h"
 #include "cleanup.h"
+#include "devices.h"
 #include "hooks.h"
 #include "identity.h"
 #include "init.h"
@@ -53,17 +54,6 @@ wait_for_recorded (int sync_fd, struct husk_error **err)
 
 /* husk run blocks every signal to read them from a signalfd; the container
    starts with none blocked and every disposition at its default. */
-static int
-reset_signals (struct husk_error **err)
-{
-  for (int sig = 1; sig < NSIG; sig++)
-    signal (sig, SIG_DFL);  /* EINVAL for SIGKILL, SIGSTOP and the gaps */
-  sigset_t none;
-  sigemptyset (&none);
-  if (sigprocmask (SIG_SETMASK, &none, NULL) < 0)
-    return husk_error_sys (err, errno, "sigprocmask");
-  return 0;
-}
 
 /* A session keyring of its own, named after the container, as runc does:
    otherwise the container shares the keys of the session husk was started
@@ -122,6 +112,12 @@ setup_terminal (const struct init_args *a, struct husk_error **err)
   int slave = -1;
   if (terminal_new_pty (&master, &slave, err) < 0)
     return husk_error_wrap (err, "process.terminal");
+  /* The container's /dev/console is its terminal. */
+  if (devices_bind_console (slave, err) < 0)
+    {
+      close (slave);
+      return husk_error_wrap (err, "process.terminal");
+    }
   if (sync_send (a->sync_fd, SYNC_PTY, NULL, master, err) < 0)
     {
       close (slave);
@@ -160,23 +156,6 @@ enter_cwd (const char *cwd, struct husk_error **err)
                          process_strerror (errno, ebuf, sizeof ebuf));
 }
 
-/* CVE-2024-21626: a process.cwd such as "/proc/self/fd/7", where fd 7 is a
-   host directory the init still holds (inherited from husk's caller, or
-   one of husk's own), would put the container's cwd outside its root.
-   The kernel then reports the cwd as "(unreachable)...", which glibc's
-   getcwd turns into ENOENT. */
-static int
-check_cwd_inside (const char *cwd, struct husk_error **err)
-{
-  char buf[PATH_MAX];
-  bool found = getcwd (buf, sizeof buf) != NULL;
-  if (!found && errno != ENOENT)
-    return husk_error_sys (err, errno, "config.json: process.cwd \"%s\": getcwd", cwd);
-  if (!found || buf[0] != '/')
-    return husk_error_set (err, "config.json: process.cwd \"%s\": outside the container's root (CVE-2024-21626)",
-                           cwd);
-  return 0;
-}
 
 static int
 set_no_new_privs (const struct oci_process *p, struct husk_error **err)
@@ -341,14 +320,6 @@ note_husk_binary (struct stat *self, struct husk_error **err)
   return 0;
 }
 
-static int
-refuse_husk_binary (const char *exe, const char *arg0, const struct stat *self, struct husk_error **err)
-{
-  struct stat st;
-  if (stat (exe, &st) == 0 && st.st_dev == self->st_dev && st.st_ino == self->st_ino)
-    return husk_error_set (err, "exec \"%s\": it is husk's own binary: refused (CVE-2019-5736)", arg0);
-  return 0;
-}
 
 static _Noreturn void
 setup_failed (int sync_fd, struct husk_error *err)
@@ -386,9 +357,9 @@ init_run (const struct init_args *a)
        (the pty under the container's /dev, cwd, the executable); the
        prestart, createRuntime and createContainer hooks run between the
        mounts and pivot_root (run_create_hooks), as the spec places them;
-     - the cwd is checked to be inside the root (check_cwd_inside);
+     - the cwd is checked to be inside the root (process_check_cwd_inside);
      - the executable is resolved now, so `create` (not `start`) reports a
-       missing binary, or one that is husk's own (refuse_husk_binary,
+       missing binary, or one that is husk's own (process_refuse_husk_binary,
        checked again before the execve);
      - limits (rlimits, scheduler, ioprio, personality, cpu affinity)
        while the init is still root: raising them may need privilege;
@@ -416,7 +387,7 @@ init_run (const struct init_args *a)
   if (namespaces_init_enter (a->ns, &err) < 0
       || namespaces_init_cgroup (a->ns, &err) < 0
       || namespaces_init_time (a->ns, sync_fd, &err) < 0
-      || reset_signals (&err) < 0
+      || process_reset_signals (&err) < 0
       || join_session_keyring (a, &err) < 0
       || set_hostname (c, &err) < 0
       || read_hooks_state (a, state_fd, &hooks_state, &err) < 0
@@ -424,9 +395,9 @@ init_run (const struct init_args *a)
                                      &err) < 0
       || setup_terminal (a, &err) < 0
       || enter_cwd (p->cwd, &err) < 0
-      || check_cwd_inside (p->cwd, &err) < 0
+      || process_check_cwd_inside ("config.json: process.cwd", p->cwd, &err) < 0
       || process_find_executable (a->argv[0], a->env, &exe, &err) < 0
-      || refuse_husk_binary (exe, a->argv[0], &self, &err) < 0
+      || process_refuse_husk_binary (exe, a->argv[0], &self, &err) < 0
       || proclimits_apply (c, &err) < 0
       || caps_prepare (p->capabilities, seccomp_needs_admin (a), &err) < 0
       || identity_switch (p, &err) < 0
@@ -441,7 +412,7 @@ init_run (const struct init_args *a)
     _exit (1);
   run_start_hooks (a, hooks_state, fifo);
   /* Again: the rootfs may have changed while we waited for start. */
-  if (refuse_husk_binary (exe, a->argv[0], &self, &err) < 0)
+  if (process_refuse_husk_binary (exe, a->argv[0], &self, &err) < 0)
     {
       dprintf (fifo, "%s", err->msg);
       _exit (127);

@@ -4,6 +4,9 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,5 +156,38 @@ process_close_fds_on_exec (int keep, struct husk_error **err)
     }
   if (syscall (SYS_close_range, 3 + keep, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
     return husk_error_sys (err, errno, "close_range");
+  return 0;
+}
+
+int
+process_reset_signals (struct husk_error **err)
+{
+  for (int sig = 1; sig < NSIG; sig++)
+    signal (sig, SIG_DFL);  /* EINVAL for SIGKILL, SIGSTOP and the gaps */
+  sigset_t none;
+  sigemptyset (&none);
+  if (sigprocmask (SIG_SETMASK, &none, NULL) < 0)
+    return husk_error_sys (err, errno, "sigprocmask");
+  return 0;
+}
+
+int
+process_check_cwd_inside (const char *label, const char *cwd, struct husk_error **err)
+{
+  char buf[PATH_MAX];
+  bool found = getcwd (buf, sizeof buf) != NULL;
+  if (!found && errno != ENOENT)
+    return husk_error_sys (err, errno, "%s \"%s\": getcwd", label, cwd);
+  if (!found || buf[0] != '/')
+    return husk_error_set (err, "%s \"%s\": outside the container's root (CVE-2024-21626)", label, cwd);
+  return 0;
+}
+
+int
+process_refuse_husk_binary (const char *exe, const char *arg0, const struct stat *self, struct husk_error **err)
+{
+  struct stat st;
+  if (stat (exe, &st) == 0 && st.st_dev == self->st_dev && st.st_ino == self->st_ino)
+    return husk_error_set (err, "exec \"%s\": it is husk's own binary: refused (CVE-2019-5736)", arg0);
   return 0;
 }

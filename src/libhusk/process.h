@@ -5,6 +5,8 @@
 
 #include <stdbool.h>
 
+#include <sys/stat.h>
+
 #include "error.h"
 #include "oci_config.h"
 
@@ -39,5 +41,21 @@ int process_close_fds_on_exec (int keep, struct husk_error **err);
 
 /* strerror, lowercased as Go words errors ("no such file or directory"). */
 const char *process_strerror (int errnum, char *buf, size_t len);
+
+/* Every signal back to its default disposition, none blocked: the state a
+   container process starts in (init and exec alike). */
+int process_reset_signals (struct husk_error **err);
+
+/* CVE-2024-21626: after chdir, the cwd must be inside the current root.
+   A cwd such as "/proc/self/fd/7", fd 7 a host directory still open, would
+   be outside it; the kernel reports such a cwd as "(unreachable)...", which
+   getcwd turns into ENOENT.  `label` names the field in the message. */
+int process_check_cwd_inside (const char *label, const char *cwd, struct husk_error **err);
+
+/* CVE-2019-5736: an executable that is husk's own binary (`self`, taken
+   with stat ("/proc/self/exe") while the host's /proc is in view), e.g. a
+   symlink to /proc/self/exe in the image, is refused. */
+int process_refuse_husk_binary (const char *exe, const char *arg0, const struct stat *self,
+                                struct husk_error **err);
 
 #endif

@@ -62,7 +62,10 @@ int state_open (int rootfd, const char *id, bool exclusive, int *dirfd, struct h
 
 int state_read (int dirfd, const char *id, struct husk_state **out, struct husk_error **err);
 
-/* state.json rewritten atomically: temp file, fsync, renameat. */
+/* A file of the state dir written atomically: NAME.tmp, then renameat. */
+int state_file_write (int dirfd, const char *name, const char *data, size_t len, struct husk_error **err);
+
+/* state.json rewritten atomically (state_file_write). */
 int state_write (int dirfd, const struct husk_state *s, struct husk_error **err);
 
 /* Removes everything in the state dir, then the dir itself. */

@@ -8,8 +8,8 @@ program and enters the private mount namespace this script expects (crun
 unmounted there, for all three runtimes alike).
 
 Every runtime call is timed from posix_spawn to wait4 of the runtime
-process, and wait4's rusage gives the peak RSS (the runtime process, or
-any descendant it reaped, whichever is larger).  Iterations alternate
+process; wait4's rusage gives its CPU time (the whole tree it reaped).  The
+peak RSS is read by the tiny static rss helper (see rss.c for why).  Iterations alternate
 between the runtimes so that noise from other load hits all of them alike;
 the table shows medians.  Nothing passes or fails on a timing: a runtime
 that refuses a workload gets "refused (its error)" in the table instead of
@@ -191,9 +191,11 @@ def write_json(path, obj):
 
 
 class Bundles:
-    """One directory per (workload, runtime, container) would be wasteful:
-    bundles are shared, and the per-container cgroupsPath goes into a
-    per-runtime copy of config.json that is rewritten only when needed."""
+    """Bundles are directories holding only a config.json: every one uses
+    the same busybox rootfs by its absolute path, and its own cgroupsPath.
+    Sequential runs of a workload share a bundle (hence a cgroup, made and
+    removed by each run); containers that exist at the same time (scale,
+    parallel) get one bundle each."""
 
     def __init__(self, work, rootfs):
         self.work = work
@@ -722,12 +724,15 @@ class Bench:
                  ("minus /dev/mqueue", without_mount("/dev/mqueue"), self.rts),
                  ("minus linux.resources (the devices cgroup rule)", without_resources(), self.rts),
                  ("only /proc; no netns; no resources", bare(), self.rts)]
-        if self.podman_adapted is not None:
-            pod = self.podman_adapted
+        # The podman config as husk takes it: (2b) while husk refuses part
+        # of (2), else (2) itself.
+        pod, row = (self.podman_adapted, "2b") if self.podman_adapted is not None \
+            else (self.podman, "2")
+        if pod is not None:
             pod_noseccomp = json.loads(json.dumps(pod))
             pod_noseccomp["linux"].pop("seccomp", None)
-            cases += [("podman config of (2b)", pod, self.rts),
-                      ("podman config of (2b) minus linux.seccomp", pod_noseccomp, self.rts)]
+            cases += [("podman config of (%s)" % row, pod, self.rts),
+                      ("podman config of (%s) minus linux.seccomp" % row, pod_noseccomp, self.rts)]
         bundles = [{rt.name: self.b.make(cfg, rt.name, "v%d" % k) for rt in rts}
                    for k, (_, cfg, rts) in enumerate(cases)]
         floors = {0: [self.floor, self.b.rootfs], 2: [self.floor, "--no-netns", self.b.rootfs]}

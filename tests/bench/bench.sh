@@ -9,7 +9,7 @@
 #
 #   HUSK         the husk binary (default: build/husk, then ./husk)
 #   --quick      N=5 runs per row, 200 containers for the scale row, 50 in
-#                parallel once: about a minute; proves the bench works (CI)
+#                parallel once: 70-90 s; proves the bench works (CI)
 #   --markdown   print the table as markdown (for the README)
 #   --only LIST  only these workloads (1 run, 2 podman, 3 create/start/
 #                delete, 4 exec, 5 RSS, 6 memory limit, 7 scale, 8 parallel;
@@ -19,7 +19,7 @@
 #
 # Must run as root.  Installs crun, runc, busybox-static, gcc and python3
 # from Debian when they are missing (no GNU time needed: the static rss.c
-# helper reads wait4.s peak RSS).
+# helper reads wait4's peak RSS).
 #
 # crun 1.8.1 refuses this machine's hybrid cgroup layout, so everything runs
 # inside `unshare -m` with /sys/fs/cgroup/unified unmounted there: the three
@@ -60,7 +60,8 @@ for pair in crun:crun runc:runc busybox:busybox-static gcc:gcc python3:python3 u
 done
 if ((${#missing[@]})); then
 	echo "bench: installing ${missing[*]}" >&2
-	apt-get install -y -qq "${missing[@]}" >/dev/null
+	apt-get install -y -qq "${missing[@]}" >/dev/null ||
+		{ apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null; }
 fi
 
 work=$(mktemp -d /tmp/husk-bench.XXXXXX)

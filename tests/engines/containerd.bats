@@ -53,13 +53,17 @@ teardown_file() {
   fi
   awk -v t="$E" 'index($5, t) == 1 { print $5 }' /proc/self/mountinfo |
     sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+  # The namespace's parent cgroups (/husk-test in each hierarchy), when
+  # empty: the runtime removes only each container's own.
+  find /sys/fs/cgroup -maxdepth 2 -type d -name "$NS" -exec rmdir {} + 2>/dev/null || true
 }
 
 # ctr_ ARGS...: ctr on this file's containerd and namespace.
 ctr_() {
   ecmd ctr --address "$E/ctrd/sock" -n "$NS" "$@"
 }
-CTR_CMD='ctr --address "$E/ctrd/sock" -n husk-test'
+# The same as a command line, for script(1).
+CTR_CMD='ctr --address "$E/ctrd/sock" -n '"$NS"
 # The runc shim's options: husk as the binary, with a root of this file's.
 HUSK_OPTS=(--runc-binary "$E/bin/husk" --runc-root "$E/husk")
 

@@ -10,12 +10,16 @@ HUSK_STATE_ROOT=/run/husk
 
 setup_file() {
   engines_setup_file
-  local nproc
-  # podman lowers its own RLIMIT_NPROC to kernel.pid_max, and root here
-  # lacks CAP_SYS_RESOURCE: the defaults must not exceed what podman has.
+  local nproc pid_max
+  # Root may lack CAP_SYS_RESOURCE (it does on the CI machine), so the
+  # container's limits must not exceed podman's own: its hard nofile, and
+  # for nproc the smaller of the hard limit and kernel.pid_max, to which
+  # podman lowers its own.
   nproc=$(ulimit -Hu)
-  [[ $nproc == unlimited ]] || (( nproc <= $(</proc/sys/kernel/pid_max) )) || nproc=$(</proc/sys/kernel/pid_max)
-  [[ $nproc == unlimited ]] && nproc=$(</proc/sys/kernel/pid_max)
+  pid_max=$(</proc/sys/kernel/pid_max)
+  if [[ $nproc == unlimited ]] || ((nproc > pid_max)); then
+    nproc=$pid_max
+  fi
   {
     echo '[containers]'
     echo "default_ulimits = [\"nofile=$(ulimit -Hn):$(ulimit -Hn)\", \"nproc=$nproc:$nproc\"]"
@@ -348,24 +352,19 @@ run_detached() {
   assert_clean
 }
 
-@test "podman run --device: the device node works inside" {
-  erun pm run --rm --device /dev/zero:/dev/husk-zero "$IMAGE" sh -c \
-    'stat -c "%t:%T %F" /dev/husk-zero; head -c 5 /dev/husk-zero | wc -c'
-  assert_ok
-  assert_output $'1:5 character special file\n5'
-  # Without --device, a node the container makes cannot be opened (the
-  # device cgroup: /dev/fuse, 10:229, is not in the default allow list).
+@test "podman run: a device node outside the allow list cannot be opened" {
+  # The device cgroup: /dev/fuse (10:229) is not in the default allow
+  # list, though CAP_MKNOD lets the container make the node.
   erun pm run --rm "$IMAGE" sh -c 'mknod /dev/f c 10 229 && : </dev/f'
   assert_failure
   [[ "$stderr" == *"Operation not permitted"* ]] || fail "the device was not refused: $stderr"
   assert_clean
 }
 
-@test "podman run --sysctl: namespaced sysctls are set inside" {
-  erun pm run --rm --sysctl net.ipv4.ip_forward=1 --sysctl kernel.msgmax=12345 "$IMAGE" \
-    cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/msgmax
+@test "podman run --sysctl: an ipc sysctl is set inside" {
+  erun pm run --rm --sysctl kernel.msgmax=12345 "$IMAGE" cat /proc/sys/kernel/msgmax
   assert_ok
-  assert_output $'1\n12345'
+  assert_output 12345
   assert_clean
 }
 

@@ -51,7 +51,7 @@ load cgroup-helpers
   start_bg husk events --interval 100ms "$CTR"
   sleep 0.3
   touch "$BUNDLE/rootfs/go"
-  wait_for 10 grep -q '"type":"oom"' "$BG_OUT" || fail "no oom event: $(cat "$BG_OUT")"
+  wait_for "${HUSK_TIMEOUT:-20}" grep -q '"type":"oom"' "$BG_OUT" || fail "no oom event: $(cat "$BG_OUT")"
   touch "$BUNDLE/rootfs/stop"
   wait_bg "$BG_PID" 10
   run grep -c "{\"type\":\"oom\",\"id\":\"$CTR\"}" "$BG_OUT"

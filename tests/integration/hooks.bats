@@ -108,14 +108,17 @@ hook_field() {
   add_hook createRuntime '"timeout": 5'
   update_config "$BUNDLE" '.hooks.createRuntime += [{"path": $hook, "args": ["hook.sh", "createRuntime", "second"], "env": ["FOO=bar baz"]}]' \
     --arg hook "$HOOK"
+  add_hook poststop
   set_args "$BUNDLE" true
   hrun husk run --bundle "$BUNDLE" "$CTR"
   assert_ok
+  # run deletes the container, so its poststop hook runs before run returns.
+  assert_equal "$(tr '\n' ' ' <"$HOOK_OUT/order")" "createRuntime createRuntime poststop "
+  assert_equal "$(hook_field poststop 0 .status)" stopped
   assert_equal "$(<"$HOOK_OUT/createRuntime.0.argv")" "createRuntime"
   assert_equal "$(<"$HOOK_OUT/createRuntime.1.argv")" "createRuntime second"
   grep -qx 'FOO=bar baz' "$HOOK_OUT/createRuntime.1.env" || fail "env: $(<"$HOOK_OUT/createRuntime.1.env")"
   ! grep -q HUSK_TEST_MARK "$HOOK_OUT/createRuntime.1.env" || fail "husk's env leaked into the hook"
-  # run deletes the container: poststop would run there (none configured).
   assert_no_leftovers "$CTR"
 }
 

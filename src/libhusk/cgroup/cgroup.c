@@ -706,17 +706,19 @@ cgroup_destroy (const struct cgroup *cg, struct husk_error **err)
       if (cgroup_is_frozen (cg))
         cgroup_freeze (cg, false, &ignored);
       husk_error_free (ignored);
-      int ret = wait_empty (cg, err);
+      /* Wait for the exits themselves (event-driven), then check: in the
+         common case the cgroup is empty at the first look and
+         wait_empty's bounded retry loop (for processes forked after the
+         listing) never sleeps. */
       for (size_t i = 0; i < n; i++)
         if (fds[i] >= 0)
           {
             struct pollfd p = { fds[i], POLLIN, 0 };
-            if (ret == 0)
-              poll (&p, 1, 5000);
+            poll (&p, 1, 5000);
             close (fds[i]);
           }
       free (fds);
-      if (ret < 0)
+      if (wait_empty (cg, err) < 0)
         return -1;
     }
   for (size_t i = 0; i < cg->n; i++)

@@ -114,12 +114,27 @@ cgroup_devices_bpf_attach (const char *dir, const struct cgroup_device_rule *rul
   attr.insns = (uint64_t)(uintptr_t)insn;
   attr.insn_cnt = (uint32_t)p.n;
   attr.license = (uint64_t)(uintptr_t) "GPL";
-  attr.log_buf = (uint64_t)(uintptr_t)log;
-  attr.log_size = sizeof log;
-  attr.log_level = 1;
+  /* Loaded without a verifier log: the log of a valid program can
+     overflow any fixed buffer, and the kernel then refuses the load with
+     ENOSPC.  The log is asked for only to explain a refusal. */
   _cleanup_close_ int prog = (int)bpf (BPF_PROG_LOAD, &attr);
   if (prog < 0)
-    return husk_error_sys (err, errno, "linux.resources.devices: load the device BPF program (%.200s)", log);
+    {
+      int e = errno;
+      attr.log_buf = (uint64_t)(uintptr_t)log;
+      attr.log_size = sizeof log;
+      attr.log_level = 1;
+      log[0] = '\0';
+      int again = (int)bpf (BPF_PROG_LOAD, &attr);
+      if (again >= 0)
+        close (again);
+      else if (errno != ENOSPC)
+        e = errno;
+      for (char *c = log; *c; c++)
+        if (*c == '\n' || *c == '\t')
+          *c = ' ';
+      return husk_error_sys (err, e, "linux.resources.devices: load the device BPF program (%.200s)", log);
+    }
 
   _cleanup_close_ int cgfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (cgfd < 0)

@@ -14,6 +14,7 @@
 #include <yajl/yajl_tree.h>
 
 #include "cgroup.h"
+#include "state.h"
 #include "cleanup.h"
 #include "oci_gen.h"
 
@@ -309,18 +310,7 @@ record_store (int dirfd, struct oci_gen *w, struct husk_error **err)
       free (gerr);
       return -1;
     }
-  _cleanup_close_ int fd
-      = openat (dirfd, RECORD ".tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0)
-    return husk_error_sys (err, errno, "write %s", RECORD);
-  if (write (fd, json, len) != (ssize_t)len || fsync (fd) < 0
-      || renameat (dirfd, RECORD ".tmp", dirfd, RECORD) < 0)
-    {
-      int e = errno;
-      unlinkat (dirfd, RECORD ".tmp", 0);
-      return husk_error_sys (err, e, "write %s", RECORD);
-    }
-  return 0;
+  return state_file_write (dirfd, RECORD, json, len, err);
 }
 
 int
