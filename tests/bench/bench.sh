@@ -82,8 +82,7 @@ floor=$work/floor rss=$work/rss
 gcc -O2 -static -o "$floor" "$here/floor.c"
 gcc -O2 -static -o "$rss" "$here/rss.c"
 
-podman=/work/shared/testdata/podman-config.json
-[ -r "$podman" ] || podman=$here/../../../shared/testdata/podman-config.json
+podman=$here/../../../shared/testdata/podman-config.json
 podman_arg=()
 if [ -r "$podman" ]; then podman_arg=(--podman-config "$podman"); else only=${only//2/}; fi
 

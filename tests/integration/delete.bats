@@ -169,7 +169,7 @@ run_detached_loop() {
   set_args "$BUNDLE" true
   hrun husk run --keep --bundle "$BUNDLE" "$CTR"
   assert_ok
-  [[ -f "$HUSK_ROOT/$CTR/state.json" ]] || skip "no state.json in the state dir"
+  [[ -f "$HUSK_ROOT/$CTR/state.json" ]] || fail "no state.json in the state dir"
   echo '{"garbage' >"$HUSK_ROOT/$CTR/state.json"
   hrun husk state "$CTR"
   assert_error_line "$CTR"

@@ -324,9 +324,6 @@ stop_and_delete() {
     | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
   set_args "$BUNDLE" sh -c "$LOOP_UNTIL_STOP"
   hrun husk run -d --bundle "$BUNDLE" "$CTR"
-  if ((status != 0)) && [[ "$stderr" == *"not supported"* ]]; then
-    skip "husk does not support user namespaces yet: $stderr"
-  fi
   assert_ok
   wait_for_file "$BUNDLE/rootfs/ready"
   INIT_PID=$(state_field "$CTR" .pid)

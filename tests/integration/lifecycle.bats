@@ -255,7 +255,7 @@ PY
   assert_ok
   wait_for_file "$BUNDLE/rootfs/ready"
   local state="$HUSK_ROOT/$CTR/state.json" decoy
-  jq -e '.pid | type == "number"' "$state" >/dev/null 2>&1 || skip "state.json has no numeric pid to rewrite"
+  jq -e '.pid | type == "number"' "$state" >/dev/null 2>&1 || fail "state.json has no numeric pid to rewrite"
   kill -KILL "$(state_field "$CTR" .pid)"
   wait_for_status "$CTR" stopped
   sleep 60 </dev/null >/dev/null 2>&1 3>&- &

@@ -188,8 +188,8 @@ EOF
 }
 
 @test "the podman profile (a default-deny list) runs a busybox shell" {
-  local podman=/work/shared/testdata/podman-config.json
-  [[ -f "$podman" ]] || skip "$podman is absent"
+  local podman=$HUSK_SRCDIR/../shared/testdata/podman-config.json
+  [[ -f "$podman" ]] || skip "no ../shared/testdata next to the source tree"
   update_config "$BUNDLE" '.linux.seccomp = $p[0].linux.seccomp' --slurpfile p "$podman"
   set_args "$BUNDLE" sh -c 'mkdir /tmp/d && echo made'
   hrun husk run --bundle "$BUNDLE" "$CTR"
