@@ -165,14 +165,19 @@ devices_from_config (const struct oci_device *d, size_t i, struct devices_node *
   if (numbers && (d->major.v < 0 || d->major.v > 0xfff || d->minor.v < 0 || d->minor.v > 0xfffff))
     return husk_error_set (err, "%s: major %lld, minor %lld: out of range", label, (long long)d->major.v,
                            (long long)d->minor.v);
-  if (d->file_mode.set && d->file_mode.v > 07777)
-    return husk_error_set (err, "%s.fileMode: %o has bits other than permissions", label, d->file_mode.v);
+  /* podman sends the file type too (S_IFCHR | 0666 = 020666), as runc and
+     crun accept: allowed when it agrees with `type`. */
+  if (d->file_mode.set
+      && ((d->file_mode.v & ~(uint32_t) (S_IFMT | 07777)) != 0
+          || ((d->file_mode.v & S_IFMT) != 0 && (d->file_mode.v & S_IFMT) != devices_types[t].type)))
+    return husk_error_set (err, "%s.fileMode: %o has bits other than permissions and the type \"%s\"", label,
+                           d->file_mode.v, d->type);
   *n = (struct devices_node){
     .label = label,
     .path = d->path,
     .type = devices_types[t].type,
     .rdev = numbers ? makedev ((unsigned int)d->major.v, (unsigned int)d->minor.v) : 0,
-    .mode = d->file_mode.set ? d->file_mode.v : 0666,
+    .mode = d->file_mode.set ? d->file_mode.v & 07777 : 0666,
     .uid = d->uid.set ? d->uid.v : 0,
     .gid = d->gid.set ? d->gid.v : 0,
   };

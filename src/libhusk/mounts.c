@@ -1114,14 +1114,6 @@ mounts_readonly_paths (const struct oci_linux *l, int root, struct husk_error **
   return 0;
 }
 
-/* Checks that need no kernel, so that a bad config fails before anything
-   is mounted.  (linux.mountLabel is lsm.c's, checked at create.) */
-static int
-mounts_check (const struct oci_config *c, struct husk_error **err)
-{
-  return sysctl_check (c, err);
-}
-
 int
 mounts_setup_rootfs (const struct oci_config *c, const char *rootfs_abs, const char *bundle_abs,
                      bool no_pivot, struct husk_error **err)
@@ -1135,7 +1127,7 @@ mounts_setup_rootfs_hooked (const struct oci_config *c, const char *rootfs_abs, 
                             struct husk_error **err)
 {
   const struct mounts_root_propagation *prop = NULL;
-  if (mounts_check (c, err) < 0 || mounts_find_root_propagation (c, &prop, err) < 0)
+  if (mounts_find_root_propagation (c, &prop, err) < 0)
     return -1;
 
   /* Nothing below may propagate back to the host's mount table, unless

@@ -7,6 +7,7 @@
 #include <linux/openat2.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
 
@@ -67,9 +68,22 @@ static bool
 sysctl_has_namespace (const struct oci_linux *l, const char *name)
 {
   for (size_t i = 0; i < l->namespaces.n; i++)
-    if (l->namespaces.v[i].type != NULL && strcmp (l->namespaces.v[i].type, name) == 0
-        && l->namespaces.v[i].path == NULL)
-      return true;
+    {
+      const struct oci_namespace *ns = &l->namespaces.v[i];
+      if (ns->type == NULL || strcmp (ns->type, name) != 0)
+        continue;
+      if (ns->path == NULL)
+        return true;
+      /* Joined by path (podman always joins the network namespace it
+         made): fine unless it is husk's own, the host's.  create calls
+         this in the host's namespaces, before it joins any. */
+      const struct oci_namespace_kind *k = oci_namespace_kind_find (name);
+      _cleanup_free_ char *self = xasprintf ("/proc/self/ns/%s", k ? k->proc_name : name);
+      struct stat joined, host;
+      if (stat (ns->path, &joined) == 0 && stat (self, &host) == 0
+          && (joined.st_ino != host.st_ino || joined.st_dev != host.st_dev))
+        return true;
+    }
   return false;
 }
 
@@ -100,8 +114,8 @@ sysctl_check (const struct oci_config *c, struct husk_error **err)
       if (!sysctl_has_namespace (l, sysctl_namespaced[r].ns))
         return husk_error_set (
             err,
-            "config.json: linux.sysctl: \"%s\" needs a new %s namespace in linux.namespaces: "
-            "refusing to change the host",
+            "config.json: linux.sysctl: \"%s\" needs a new %s namespace in linux.namespaces "
+            "(or a joined one that is not the host's): refusing to change the host",
             key, sysctl_namespaced[r].ns);
     }
   return 0;

@@ -6,8 +6,8 @@
 #include "oci_config.h"
 
 /* Every key must be a namespaced parameter whose namespace the container
-   creates (in linux.namespaces without a path: a joined one may be the
-   host's): net.* (network), kernel.shm*, kernel.msg*,
+   creates, or joins by a path that is not the host's namespace (compared
+   with husk's own: call it in the host's namespaces, at create): net.* (network), kernel.shm*, kernel.msg*,
    kernel.sem*, fs.mqueue.* (ipc), kernel.hostname and kernel.domainname
    (uts).  Anything else would change the host and is refused:
      config.json: linux.sysctl: "vm.swappiness" is not namespaced: refusing to change the host

@@ -335,6 +335,19 @@ runc_flags() {
 	assert_root_empty
 }
 
+@test "cli: crun's --cgroup-manager: cgroupfs accepted, systemd and disabled refused for create, bogus always" {
+	run --separate-stderr "$HUSK" --root "$ROOT" --cgroup-manager cgroupfs list -q
+	assert_success
+	run --separate-stderr "$HUSK" --root "$ROOT" --cgroup-manager=systemd create --bundle "$BUNDLE" x
+	assert_error "--cgroup-manager=systemd"
+	assert_root_empty
+	run --separate-stderr "$HUSK" --root "$ROOT" --cgroup-manager disabled create --bundle "$BUNDLE" x
+	assert_error "--cgroup-manager=disabled"
+	assert_root_empty
+	run --separate-stderr "$HUSK" --root "$ROOT" --cgroup-manager=bogus list
+	assert_error '"bogus"'
+}
+
 @test "cli: --rootless=true is refused for create; --rootless=bogus always" {
 	run --separate-stderr "$HUSK" --root "$ROOT" --rootless=true create --bundle "$BUNDLE" x
 	assert_error "--rootless"

@@ -76,12 +76,15 @@ assert_default_dev() {
     {path: "/dev/sub/loopx", type: "b", major: 7, minor: 200, fileMode: 384, uid: 3, gid: 4},
     {path: "/dev/unbuf", type: "u", major: 1, minor: 3},
     {path: "/dev/fifo", type: "p", fileMode: 420},
+    {path: "/dev/podman-zero", type: "c", major: 1, minor: 5, fileMode: 8630},
     {path: "/dev/null", type: "c", major: 1, minor: 3, fileMode: 432}]'
-  ctr_ok 'for d in /dev/fuse /dev/sub/loopx /dev/unbuf /dev/fifo /dev/null; do stat -c "%n %F %t:%T %a %u:%g" $d; done'
+  ctr_ok 'for d in /dev/fuse /dev/sub/loopx /dev/unbuf /dev/fifo /dev/podman-zero /dev/null; do stat -c "%n %F %t:%T %a %u:%g" $d; done'
   assert_line "/dev/fuse character special file a:e5 640 1:2"
   assert_line "/dev/sub/loopx block special file 7:c8 600 3:4"
   assert_line "/dev/unbuf character special file 1:3 666 0:0"
   assert_line "/dev/fifo fifo 0:0 644 0:0"
+  # podman's spelling: fileMode 020666, the type bits included.
+  assert_line "/dev/podman-zero character special file 1:5 666 0:0"
   # The configured /dev/null wins over the default one.
   assert_line "/dev/null character special file 1:3 660 0:0"
 }
@@ -100,6 +103,11 @@ assert_default_dev() {
 
   update_config "$BUNDLE" '.linux.devices = [{path: "dev/x", type: "p"}]'
   ctr_fails 'config\.json: linux\.devices\[0\]\.path: must be an absolute path'
+
+  # The file type may be in fileMode (podman sends S_IFCHR | 0666), but it
+  # must agree with type.
+  update_config "$BUNDLE" '.linux.devices = [{path: "/dev/x", type: "c", major: 1, minor: 3, fileMode: 25014}]'
+  ctr_fails 'config\.json: linux\.devices\[0\]\.fileMode: 60666 has bits other than permissions and the type "c"'
 
   mkdir -p "$BUNDLE/rootfs/etc"
   echo data >"$BUNDLE/rootfs/etc/notadev"

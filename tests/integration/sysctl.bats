@@ -61,6 +61,34 @@ teardown() {
   ctr_fails '"kernel\.hostname" needs a new uts namespace'
 }
 
+@test "sysctl: a joined network namespace takes net.* keys unless it is the host's" {
+  # A created container holds a network namespace of its own; podman joins
+  # the one it made by path in the same way.
+  local hb="$BATS_TEST_TMPDIR/holder"
+  make_bundle "$hb"
+  set_args "$hb" true
+  # Its own leftover mark: it outlives the checks of the container below.
+  HUSK_TEST_MARK="$HUSK_TEST_MARK-holder" hrun husk create --bundle "$hb" "$CTR-holder"
+  assert_ok
+  local holder fwd
+  holder=$(state_field "$CTR-holder" .pid)
+  fwd=$(</proc/sys/net/ipv4/ip_forward)
+  update_config "$BUNDLE" '.linux.sysctl = {"net.ipv4.ip_forward": $v}
+      | .linux.namespaces |= map(if .type == "network" then .path = $p else . end)' \
+    --arg p "/proc/$holder/ns/net" --arg v "$((1 - fwd))"
+  ctr_ok 'readlink /proc/self/ns/net; cat /proc/sys/net/ipv4/ip_forward'
+  assert_line --index 0 "$(readlink "/proc/$holder/ns/net")"
+  assert_line --index 1 "$((1 - fwd))"
+  assert_equal "$(</proc/sys/net/ipv4/ip_forward)" "$fwd"
+
+  # The host's own network namespace, joined by path: refused.
+  update_config "$BUNDLE" '.linux.namespaces |= map(if .type == "network" then .path = "/proc/self/ns/net" else . end)'
+  ctr_fails '"net\.ipv4\.ip_forward" needs a new network namespace in linux\.namespaces \(or a joined one that is not the host.s\)'
+  assert_equal "$(</proc/sys/net/ipv4/ip_forward)" "$fwd"
+  hrun husk delete --force "$CTR-holder"
+  assert_ok
+}
+
 @test "sysctl: bad keys fail clearly" {
   update_config "$BUNDLE" '.linux.sysctl = {"net.ipv4.no_such_parameter": "1"}'
   ctr_fails 'config\.json: linux\.sysctl: "net\.ipv4\.no_such_parameter": no such parameter in the container'
