@@ -154,36 +154,6 @@ map_copy (oci_map *dst, const oci_map *src)
   dst->n = src->n;
 }
 
-/* --pid-file: written to a temp file beside it, then renamed, so a reader
-   never sees a partial pid. */
-static int
-write_pid_file (const char *path, int pid, struct husk_error **err)
-{
-  _cleanup_free_ char *tmp = xasprintf ("%s.husk-tmp", path);
-  _cleanup_close_ int fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-  if (fd < 0)
-    return husk_error_sys (err, errno, "--pid-file \"%s\"", path);
-  char buf[32];
-  int len = snprintf (buf, sizeof buf, "%d", pid);
-  if (write (fd, buf, (size_t) len) != len || rename (tmp, path) < 0)
-    {
-      int e = errno;
-      unlink (tmp);
-      return husk_error_sys (err, e, "--pid-file \"%s\"", path);
-    }
-  return 0;
-}
-
-static int
-wait_child (int pid, int *status)
-{
-  int ret;
-  do
-    ret = waitpid (pid, status, 0);
-  while (ret < 0 && errno == EINTR);
-  return ret;
-}
-
 static int
 clone_init (int clone_flags, int cgroup_fd, int *pid, struct husk_error **err)
 {
@@ -243,7 +213,7 @@ creation_undo (struct creation *cr)
   if (cr->pid > 0)
     {
       kill (cr->pid, SIGKILL);
-      wait_child (cr->pid, NULL);
+      process_wait (cr->pid, NULL);
     }
   if (cr->dirfd >= 0)
     {
@@ -305,7 +275,7 @@ wait_for_ready (const struct container_create_opts *o, const struct oci_config *
       if (ret == 1)
         {
           int status = 0;
-          if (wait_child (pid, &status) > 0 && WIFSIGNALED (status))
+          if (process_wait (pid, &status) > 0 && WIFSIGNALED (status))
             return husk_error_set (err, "container init was killed by signal %d during setup",
                                    WTERMSIG (status));
           return husk_error_set (err, "container init exited during setup");
@@ -446,7 +416,7 @@ create_container (const struct container_create_opts *o, const struct oci_config
   st->status = xstrdup ("created");
   if (state_write (cr->dirfd, st, err) < 0)
     return -1;
-  if (o->pid_file && write_pid_file (o->pid_file, pid, err) < 0)
+  if (o->pid_file && process_write_pid_file (o->pid_file, pid, err) < 0)
     return -1;
   cr->pid_file = o->pid_file;
   return 0;

@@ -513,16 +513,6 @@ exec_helper (const struct exec_child *x)
 
 /* ---- husk's side ---- */
 
-static int
-wait_pid (int pid, int *status)
-{
-  int ret;
-  do
-    ret = waitpid (pid, status, 0);
-  while (ret < 0 && errno == EINTR);
-  return ret;
-}
-
 /* Reads the children's messages until the socket closes (the helper has
    exited and the process has exec'd or failed). */
 static int
@@ -557,24 +547,6 @@ read_messages (const struct exec_opts *o, int sock, int console, int *pid, struc
     }
   if (*pid <= 0)
     return husk_error_set (err, "exec: the process was not started");
-  return 0;
-}
-
-static int
-write_pid_file (const char *path, int pid, struct husk_error **err)
-{
-  _cleanup_free_ char *tmp = xasprintf ("%s.husk-tmp", path);
-  _cleanup_close_ int fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-  if (fd < 0)
-    return husk_error_sys (err, errno, "--pid-file \"%s\"", path);
-  char buf[32];
-  int len = snprintf (buf, sizeof buf, "%d", pid);
-  if (write (fd, buf, (size_t) len) != len || rename (tmp, path) < 0)
-    {
-      int e = errno;
-      unlink (tmp);
-      return husk_error_sys (err, e, "--pid-file \"%s\"", path);
-    }
   return 0;
 }
 
@@ -747,17 +719,17 @@ exec_run (const struct exec_opts *o, int *exit_status, struct husk_error **err)
 
   int pid = 0, status = 0;
   int ret = read_messages (o, sock, console, &pid, err);
-  wait_pid (helper, &status);
+  process_wait (helper, &status);
   if (ret < 0)
     {
       if (pid > 0)
-        wait_pid (pid, NULL);
+        process_wait (pid, NULL);
       return -1;
     }
-  if (o->pid_file && write_pid_file (o->pid_file, pid, err) < 0)
+  if (o->pid_file && process_write_pid_file (o->pid_file, pid, err) < 0)
     {
       kill (pid, SIGKILL);
-      wait_pid (pid, NULL);
+      process_wait (pid, NULL);
       return -1;
     }
   /* The container may be deleted while its exec'd process runs. */

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <linux/close_range.h>
 
@@ -190,4 +191,32 @@ process_refuse_husk_binary (const char *exe, const char *arg0, const struct stat
   if (stat (exe, &st) == 0 && st.st_dev == self->st_dev && st.st_ino == self->st_ino)
     return husk_error_set (err, "exec \"%s\": it is husk's own binary: refused (CVE-2019-5736)", arg0);
   return 0;
+}
+
+int
+process_write_pid_file (const char *path, int pid, struct husk_error **err)
+{
+  _cleanup_free_ char *tmp = xasprintf ("%s.husk-tmp", path);
+  _cleanup_close_ int fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+  if (fd < 0)
+    return husk_error_sys (err, errno, "--pid-file \"%s\"", path);
+  char buf[32];
+  int len = snprintf (buf, sizeof buf, "%d", pid);
+  if (write (fd, buf, (size_t) len) != len || rename (tmp, path) < 0)
+    {
+      int e = errno;
+      unlink (tmp);
+      return husk_error_sys (err, e, "--pid-file \"%s\"", path);
+    }
+  return 0;
+}
+
+int
+process_wait (int pid, int *status)
+{
+  int ret;
+  do
+    ret = waitpid (pid, status, 0);
+  while (ret < 0 && errno == EINTR);
+  return ret;
 }

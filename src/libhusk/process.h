@@ -42,6 +42,13 @@ int process_close_fds_on_exec (int keep, struct husk_error **err);
 /* strerror, lowercased as Go words errors ("no such file or directory"). */
 const char *process_strerror (int errnum, char *buf, size_t len);
 
+/* --pid-file: written to a temp file beside it, then renamed, so a reader
+   never sees a partial pid. */
+int process_write_pid_file (const char *path, int pid, struct husk_error **err);
+
+/* waitpid, retried on EINTR. */
+int process_wait (int pid, int *status);
+
 /* Every signal back to its default disposition, none blocked: the state a
    container process starts in (init and exec alike). */
 int process_reset_signals (struct husk_error **err);

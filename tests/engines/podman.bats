@@ -361,6 +361,22 @@ run_detached() {
   assert_clean
 }
 
+@test "podman run --device: the device node works inside" {
+  erun pm run --rm --device /dev/zero:/dev/husk-zero "$IMAGE" sh -c \
+    'stat -c "%t:%T %F" /dev/husk-zero; head -c 5 /dev/husk-zero | wc -c'
+  assert_ok
+  assert_output $'1:5 character special file\n5'
+  assert_clean
+}
+
+@test "podman run --sysctl: a net sysctl is set in podman's network namespace" {
+  # podman joins the network namespace CNI made (by path), never a new one.
+  erun pm run --rm --sysctl net.ipv4.ip_forward=1 "$IMAGE" cat /proc/sys/net/ipv4/ip_forward
+  assert_ok
+  assert_output 1
+  assert_clean
+}
+
 @test "podman run --sysctl: an ipc sysctl is set inside" {
   erun pm run --rm --sysctl kernel.msgmax=12345 "$IMAGE" cat /proc/sys/kernel/msgmax
   assert_ok
