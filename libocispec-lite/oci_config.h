@@ -229,6 +229,10 @@ struct oci_config
 #define OCI_CONFIG_MAX_SIZE (4 * 1024 * 1024)
 int oci_config_parse_file (const char *path, const char *name, struct oci_config **out, char **err);
 int oci_config_parse_data (const char *data, size_t len, const char *name, struct oci_config **out, char **err);
+/* The checks and read of oci_config_parse_file alone: *data (NUL-ended,
+   *len bytes) is then parsed with oci_config_parse_data, and can be kept,
+   e.g. to save exactly the bytes that were applied. */
+int oci_config_read_file (const char *path, const char *name, char **data, size_t *len, char **err);
 void oci_config_free (struct oci_config *c);
 
 /* process.json for `exec --process`: the config's "process" object alone. */
@@ -240,6 +244,15 @@ void oci_process_free (struct oci_process *p);
 int oci_resources_parse_data (const char *data, size_t len, const char *name, struct oci_resources **out, char **err);
 int oci_resources_parse_file (const char *path, const char *name, struct oci_resources **out, char **err);
 void oci_resources_free (struct oci_resources *r);
+/* linux.resources as JSON, written from the parser's own descriptor table:
+   every member it reads, absent ones left out, so that parsing the output
+   gives back an equal struct. */
+int oci_resources_generate (const struct oci_resources *r, bool pretty, char **json, size_t *len, char **err);
+/* `update`: the members present in src laid over dst's (src is copied):
+   memory, cpu, blockIO, network, pids, and the maps unified and rdma
+   member by member; a list (devices, hugepage limits, a throttle list) is
+   replaced whole. */
+void oci_resources_merge (struct oci_resources *dst, const struct oci_resources *src);
 
 /* Every JSON path the config.json parser knows, from its descriptor tables:
    "linux.resources.memory.limit"; "[]" marks array items ("mounts[].destination"),

@@ -21,7 +21,9 @@
      linked libseccomp knows (seccomp_arch_supported: seccomp_filter.c
      refuses the others); supportedFlags are the flags seccomp_filter.c can
      set on the running kernel (oci_seccomp_flag_supported).
-   - linux.apparmor, selinux, intelRdt, netDevices: false until implemented;
+   - linux.apparmor: process.apparmorProfile is applied (lsm.c) wherever
+     AppArmor is enabled (a profile is an error on a host without it).
+   - linux.selinux, intelRdt, netDevices: false until implemented;
      configurations using them are refused, never ignored.
    - linux.mountExtensions.idmap: idmapped mounts (mount_setattr with
      MOUNT_ATTR_IDMAP) are implemented (mounts.c, idmap.c).
@@ -135,7 +137,7 @@ gen_linux (struct oci_gen *w, const struct oci_features_host *h)
   oci_gen_map_close (w);
 
   gen_seccomp (w, h);
-  oci_gen_key_enabled (w, "apparmor", false);
+  oci_gen_key_enabled (w, "apparmor", true);
   oci_gen_key_enabled (w, "selinux", false);
   oci_gen_key_enabled (w, "intelRdt", false);
 

@@ -71,6 +71,14 @@ oci_gen_int (struct oci_gen *w, long long v)
 }
 
 void
+oci_gen_uint (struct oci_gen *w, unsigned long long v)
+{
+  char buf[32];
+  int n = snprintf (buf, sizeof buf, "%llu", v);
+  OCI_GEN_STEP (w, yajl_gen_number (w->g, buf, (size_t) n));
+}
+
+void
 oci_gen_bool (struct oci_gen *w, bool v)
 {
   OCI_GEN_STEP (w, yajl_gen_bool (w->g, v));

@@ -25,6 +25,8 @@ void oci_gen_array_open (struct oci_gen *w);
 void oci_gen_array_close (struct oci_gen *w);
 void oci_gen_str (struct oci_gen *w, const char *s);
 void oci_gen_int (struct oci_gen *w, long long v);
+/* Written from its decimal text: yajl's integers stop at LLONG_MAX. */
+void oci_gen_uint (struct oci_gen *w, unsigned long long v);
 void oci_gen_bool (struct oci_gen *w, bool v);
 
 /* Members: "key": value. */

@@ -17,6 +17,7 @@
 
 #include "cleanup.h"
 #include "oci_config.h"
+#include "oci_gen.h"
 #include "oci_json.h"
 
 /* ---- allocation ---- */
@@ -946,6 +947,281 @@ oci_json_free_type (const struct oci_type *t, void *base)
     return;
   for (const struct oci_field *f = t->fields; f->name; f++)
     free_field (f, base);
+}
+
+/* ---- generation, copy and merge: the walker's inverses ---- */
+
+/* Whether a member is there to write, copy or merge: what the walker
+   leaves NULL, unset or empty is absent.  Plain scalars (the required
+   integers and booleans) are always there. */
+static bool
+field_present (const struct oci_field *f, const void *base)
+{
+  const char *p = (const char *) base + f->offset;
+  switch (f->kind)
+    {
+    case OCI_K_STRING:
+    case OCI_K_OBJECT: return *(void *const *) p != NULL;
+    case OCI_K_OPT_BOOL: return ((const oci_opt_bool *) p)->set;
+    case OCI_K_OPT_I32: return ((const oci_opt_i32 *) p)->set;
+    case OCI_K_OPT_U16:
+    case OCI_K_OPT_U32: return ((const oci_opt_u32 *) p)->set;
+    case OCI_K_OPT_I64: return ((const oci_opt_i64 *) p)->set;
+    case OCI_K_OPT_U64: return ((const oci_opt_u64 *) p)->set;
+    case OCI_K_EMBED: return !f->has_flag || *(const bool *) ((const char *) base + f->flag);
+    case OCI_K_ARRAY:
+    case OCI_K_MAP_ENTRIES: return ((const struct oci_anyv *) p)->n > 0;
+    case OCI_K_MAP: return ((const struct oci_anymap *) p)->n > 0;
+    default: return true;
+    }
+}
+
+static void
+gen_scalar (struct oci_gen *w, enum oci_kind k, const void *p)
+{
+  switch (k)
+    {
+    case OCI_K_STRING: oci_gen_str (w, *(char *const *) p); break;
+    case OCI_K_BOOL: oci_gen_bool (w, *(const bool *) p); break;
+    case OCI_K_OPT_BOOL: oci_gen_bool (w, ((const oci_opt_bool *) p)->v); break;
+    case OCI_K_INT: oci_gen_int (w, *(const int *) p); break;
+    case OCI_K_U32: oci_gen_int (w, *(const uint32_t *) p); break;
+    case OCI_K_U64: oci_gen_uint (w, *(const uint64_t *) p); break;
+    case OCI_K_I64: oci_gen_int (w, *(const int64_t *) p); break;
+    case OCI_K_OPT_I32: oci_gen_int (w, ((const oci_opt_i32 *) p)->v); break;
+    case OCI_K_OPT_U16:
+    case OCI_K_OPT_U32: oci_gen_int (w, ((const oci_opt_u32 *) p)->v); break;
+    case OCI_K_OPT_I64: oci_gen_int (w, ((const oci_opt_i64 *) p)->v); break;
+    case OCI_K_OPT_U64: oci_gen_uint (w, ((const oci_opt_u64 *) p)->v); break;
+    default: break;
+    }
+}
+
+void
+oci_json_generate (struct oci_gen *w, const struct oci_type *t, const void *base)
+{
+  oci_gen_map_open (w);
+  for (const struct oci_field *f = t->fields; f->name; f++)
+    {
+      const char *p = (const char *) base + f->offset;
+      if (!field_present (f, base))
+        continue;
+      oci_gen_str (w, f->name);
+      switch (f->kind)
+        {
+        case OCI_K_OBJECT:
+          oci_json_generate (w, f->type, *(void *const *) p);
+          break;
+        case OCI_K_EMBED:
+          oci_json_generate (w, f->type, p);
+          break;
+        case OCI_K_ARRAY:
+          {
+            const struct oci_anyv *a = (const struct oci_anyv *) p;
+            size_t size = kind_size (f->item, f->type);
+            oci_gen_array_open (w);
+            for (size_t i = 0; i < a->n; i++)
+              {
+                const char *slot = (const char *) a->v + i * size;
+                if (f->item == OCI_K_EMBED)
+                  oci_json_generate (w, f->type, slot);
+                else
+                  gen_scalar (w, f->item, slot);
+              }
+            oci_gen_array_close (w);
+          }
+          break;
+        case OCI_K_MAP:
+          {
+            const struct oci_anymap *m = (const struct oci_anymap *) p;
+            oci_gen_map_open (w);
+            for (size_t i = 0; i < m->n; i++)
+              oci_gen_key_str (w, m->keys[i], m->values[i]);
+            oci_gen_map_close (w);
+          }
+          break;
+        case OCI_K_MAP_ENTRIES:
+          {
+            const struct oci_anyv *a = (const struct oci_anyv *) p;
+            oci_gen_map_open (w);
+            for (size_t i = 0; i < a->n; i++)
+              {
+                const char *entry = (const char *) a->v + i * f->type->size;
+                oci_gen_str (w, *(char *const *) (entry + f->key));
+                oci_json_generate (w, f->type, entry);
+              }
+            oci_gen_map_close (w);
+          }
+          break;
+        default:
+          gen_scalar (w, f->kind, p);
+          break;
+        }
+    }
+  oci_gen_map_close (w);
+}
+
+static void copy_type (const struct oci_type *t, void *dst, const void *src);
+
+/* Deep copy of one member into `dst`, whose member is empty. */
+static void
+copy_field (const struct oci_field *f, void *dst, const void *src)
+{
+  char *d = (char *) dst + f->offset;
+  const char *s = (const char *) src + f->offset;
+  switch (f->kind)
+    {
+    case OCI_K_STRING:
+      *(char **) d = *(char *const *) s ? oci_xstrdup (*(char *const *) s) : NULL;
+      return;
+    case OCI_K_OBJECT:
+      if (*(void *const *) s)
+        {
+          *(void **) d = oci_xcalloc (1, f->type->size);
+          copy_type (f->type, *(void **) d, *(void *const *) s);
+        }
+      return;
+    case OCI_K_EMBED:
+      if (f->has_flag)
+        *(bool *) ((char *) dst + f->flag) = *(const bool *) ((const char *) src + f->flag);
+      copy_type (f->type, d, s);
+      return;
+    case OCI_K_ARRAY:
+    case OCI_K_MAP_ENTRIES:
+      {
+        const struct oci_anyv *a = (const struct oci_anyv *) s;
+        struct oci_anyv *b = (struct oci_anyv *) d;
+        size_t size = f->kind == OCI_K_ARRAY ? kind_size (f->item, f->type) : f->type->size;
+        if (a->n == 0)
+          return;
+        b->v = oci_xcalloc (a->n, size);
+        b->n = a->n;
+        for (size_t i = 0; i < a->n; i++)
+          {
+            const char *from = (const char *) a->v + i * size;
+            char *to = (char *) b->v + i * size;
+            if (f->kind == OCI_K_MAP_ENTRIES)
+              {
+                copy_type (f->type, to, from);
+                *(char **) (to + f->key) = oci_xstrdup (*(char *const *) (from + f->key));
+              }
+            else if (f->item == OCI_K_EMBED)
+              copy_type (f->type, to, from);
+            else if (f->item == OCI_K_STRING)
+              *(char **) to = oci_xstrdup (*(char *const *) from);
+            else
+              memcpy (to, from, size);
+          }
+        return;
+      }
+    case OCI_K_MAP:
+      {
+        const struct oci_anymap *a = (const struct oci_anymap *) s;
+        struct oci_anymap *b = (struct oci_anymap *) d;
+        if (a->n == 0)
+          return;
+        b->keys = oci_xcalloc (a->n, sizeof (char *));
+        b->values = oci_xcalloc (a->n, sizeof (char *));
+        for (b->n = 0; b->n < a->n; b->n++)
+          {
+            b->keys[b->n] = oci_xstrdup (a->keys[b->n]);
+            b->values[b->n] = oci_xstrdup (a->values[b->n]);
+          }
+        return;
+      }
+    default:
+      memcpy (d, s, kind_size (f->kind, f->type));
+      return;
+    }
+}
+
+static void
+copy_type (const struct oci_type *t, void *dst, const void *src)
+{
+  for (const struct oci_field *f = t->fields; f->name; f++)
+    copy_field (f, dst, src);
+}
+
+/* A string map's member by member: a key of `src` replaces the same key's
+   value in `dst` or is appended. */
+static void
+merge_map (struct oci_anymap *dst, const struct oci_anymap *src)
+{
+  for (size_t i = 0; i < src->n; i++)
+    {
+      size_t j = 0;
+      while (j < dst->n && strcmp (dst->keys[j], src->keys[i]) != 0)
+        j++;
+      if (j == dst->n)
+        {
+          dst->keys = oci_xrealloc (dst->keys, (dst->n + 1) * sizeof (char *));
+          dst->values = oci_xrealloc (dst->values, (dst->n + 1) * sizeof (char *));
+          dst->keys[dst->n++] = oci_xstrdup (src->keys[i]);
+        }
+      else
+        free (dst->values[j]);
+      dst->values[j] = oci_xstrdup (src->values[i]);
+    }
+}
+
+/* An object-valued map's entries: one of `src` is merged into the entry
+   with its key, or appended. */
+static void
+merge_entries (const struct oci_field *f, struct oci_anyv *dst, const struct oci_anyv *src)
+{
+  size_t size = f->type->size;
+  for (size_t i = 0; i < src->n; i++)
+    {
+      const char *from = (const char *) src->v + i * size;
+      const char *key = *(char *const *) (from + f->key);
+      size_t j = 0;
+      while (j < dst->n && strcmp (*(char **) ((char *) dst->v + j * size + f->key), key) != 0)
+        j++;
+      if (j == dst->n)
+        {
+          dst->v = oci_xrealloc (dst->v, (dst->n + 1) * size);
+          char *to = (char *) dst->v + dst->n++ * size;
+          memset (to, 0, size);
+          *(char **) (to + f->key) = oci_xstrdup (key);
+        }
+      oci_json_merge (f->type, (char *) dst->v + j * size, from);
+    }
+}
+
+void
+oci_json_merge (const struct oci_type *t, void *dst, const void *src)
+{
+  for (const struct oci_field *f = t->fields; f->name; f++)
+    {
+      char *d = (char *) dst + f->offset;
+      const char *s = (const char *) src + f->offset;
+      if (!field_present (f, src))
+        continue;
+      switch (f->kind)
+        {
+        case OCI_K_OBJECT:
+          if (*(void **) d == NULL)
+            copy_field (f, dst, src);
+          else
+            oci_json_merge (f->type, *(void **) d, *(void *const *) s);
+          break;
+        case OCI_K_EMBED:
+          if (f->has_flag)
+            *(bool *) ((char *) dst + f->flag) = true;
+          oci_json_merge (f->type, d, s);
+          break;
+        case OCI_K_MAP:
+          merge_map ((struct oci_anymap *) d, (const struct oci_anymap *) s);
+          break;
+        case OCI_K_MAP_ENTRIES:
+          merge_entries (f, (struct oci_anyv *) d, (const struct oci_anyv *) s);
+          break;
+        default:
+          free_field (f, dst);
+          copy_field (f, dst, src);
+          break;
+        }
+    }
 }
 
 /* ---- description ---- */

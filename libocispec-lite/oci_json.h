@@ -102,6 +102,23 @@ void oci_json_describe (const struct oci_type *t, const char *prefix,
                         void (*cb) (const char *path, const char *type, bool required, void *data),
                         void *data);
 
+/* The walker's inverses, driven by the same tables, so that a struct's
+   shape is written down once.  oci_json_generate writes `base` as a JSON
+   object, leaving out what the walker leaves absent (NULL, unset, empty):
+   walking its output gives back an equal struct.  oci_json_merge lays the
+   members present in `src` over `dst` (copies; `src` is unchanged):
+   objects and maps member by member, anything else (scalars, arrays)
+   replaced; a plain (not oci_opt_*) scalar is always present. */
+struct oci_gen;
+void oci_json_generate (struct oci_gen *w, const struct oci_type *t, const void *base);
+void oci_json_merge (const struct oci_type *t, void *dst, const void *src);
+
+/* linux.resources inside a larger document (husk's cgroup record): written
+   into `w`, or read from the value `v` of a parsed tree. */
+struct oci_resources;
+void oci_resources_gen (struct oci_gen *w, const struct oci_resources *r);
+int oci_resources_walk (const char *name, yajl_val v, struct oci_resources **out, char **err);
+
 /* Parse `data` as a JSON object of type `t` into a new allocation. */
 int oci_json_parse_type (const char *data, size_t len, const char *name, const struct oci_type *t,
                          void **out, char **err);

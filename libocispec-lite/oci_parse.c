@@ -1,6 +1,6 @@
 /* config.json, process.json and linux.resources: the descriptor tables that
    map the OCI runtime-spec's members onto the structs of oci_config.h, and
-   the parse/free entry points over the generic walker of oci_json.c.
+   the parse/free/generate entry points over the generic walker of oci_json.c.
    Everything the parser knows about the config's shape is in these tables:
    oci_config_describe prints them, and a test compares that with
    schema/config.schema.json. */
@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "oci_config.h"
+#include "oci_gen.h"
 #include "oci_json.h"
 #include "oci_tables.h"
 
@@ -469,6 +470,13 @@ oci_config_parse_data (const char *data, size_t len, const char *name, struct oc
 }
 
 int
+oci_config_read_file (const char *path, const char *name, char **data, size_t *len, char **err)
+{
+  *err = NULL;
+  return oci_json_read_file (path, name ? name : "config.json", OCI_CONFIG_MAX_SIZE, data, len, err);
+}
+
+int
 oci_config_parse_file (const char *path, const char *name, struct oci_config **out, char **err)
 {
   void *p;
@@ -535,6 +543,48 @@ oci_resources_free (struct oci_resources *r)
 {
   oci_json_free_type (&resources_type, r);
   free (r);
+}
+
+void
+oci_resources_gen (struct oci_gen *w, const struct oci_resources *r)
+{
+  oci_json_generate (w, &resources_type, r);
+}
+
+int
+oci_resources_generate (const struct oci_resources *r, bool pretty, char **json, size_t *len, char **err)
+{
+  struct oci_gen w;
+  *json = NULL;
+  *err = NULL;
+  if (oci_gen_init (&w, pretty ? "    " : NULL) < 0)
+    {
+      *err = oci_xstrdup ("generate resources: out of memory");
+      return -1;
+    }
+  oci_resources_gen (&w, r);
+  return oci_gen_finish (&w, "resources", json, len, err);
+}
+
+int
+oci_resources_walk (const char *name, yajl_val v, struct oci_resources **out, char **err)
+{
+  struct oci_resources *r = oci_xcalloc (1, sizeof *r);
+  *out = NULL;
+  *err = NULL;
+  if (oci_json_walk (name, v, &resources_type, r, err) < 0)
+    {
+      oci_resources_free (r);
+      return -1;
+    }
+  *out = r;
+  return 0;
+}
+
+void
+oci_resources_merge (struct oci_resources *dst, const struct oci_resources *src)
+{
+  oci_json_merge (&resources_type, dst, src);
 }
 
 void

@@ -20,8 +20,10 @@ src_libhusk_libhusk_a_SOURCES = \
 	src/libhusk/sysctl.c src/libhusk/sysctl.h \
 	src/libhusk/namespaces.c src/libhusk/namespaces.h \
 	src/libhusk/terminal.c src/libhusk/terminal.h \
+	src/libhusk/ps.c src/libhusk/ps.h \
 	src/libhusk/caps.c src/libhusk/caps.h \
 	src/libhusk/seccomp_filter.c src/libhusk/seccomp_filter.h \
+	src/libhusk/sha256.c src/libhusk/sha256.h \
 	src/libhusk/lsm.c src/libhusk/lsm.h \
 	src/libhusk/cgroup/cgroup.c src/libhusk/cgroup/cgroup.h \
 	src/libhusk/cgroup/record.c \

@@ -7,7 +7,7 @@ check-local: $(check_PROGRAMS) husk
 	HUSK="$(abs_top_builddir)/husk" HUSK_BUILDDIR="$(abs_top_builddir)" \
 	HUSK_SRCDIR="$(abs_top_srcdir)" \
 	"$(abs_top_srcdir)/tests/run-tests.sh" $(check_PROGRAMS)
-EXTRA_DIST += tests/run-tests.sh tests/integration tests/fuzz tests/bench tests/check.sh
+EXTRA_DIST += tests/run-tests.sh tests/tap-count.sh tests/integration tests/fuzz tests/bench tests/check.sh
 
 # `make check-engines`: podman and containerd with husk as their runtime
 # (tests/engines/).  Not part of `make check`: slow, needs root, and

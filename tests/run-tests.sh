@@ -3,7 +3,7 @@
 # then every bats suite in tests/integration/ (TAP), and prints the totals
 # as the last line: "N passed, N failed" (skips are counted on the line
 # before it).  Exit 1 if anything
-# failed or a test program died before finishing its plan.
+# failed or a test program died before finishing its plan (tap-count.sh).
 #
 # Environment (set by `make check`): HUSK (the binary), HUSK_SRCDIR,
 # HUSK_BUILDDIR.  Integration tests run real containers and need root.
@@ -14,24 +14,9 @@ export HUSK HUSK_SRCDIR HUSK_BUILDDIR
 
 passed=0 failed=0 skipped=0
 failures=()
-
-# count_tap NAME: reads TAP on stdin, echoes it, updates the counters.
-count_tap() {
-	local name=$1 line planned=-1 seen=0
-	while IFS= read -r line; do
-		printf '%s\n' "$line"
-		case $line in
-		1..*) planned=${line#1..}; planned=${planned%% *} ;;
-		"ok "*) seen=$((seen + 1))
-			if [[ $line =~ \#\ [Ss][Kk][Ii][Pp] ]]; then skipped=$((skipped + 1)); else passed=$((passed + 1)); fi ;;
-		"not ok "*) seen=$((seen + 1)); failed=$((failed + 1)); failures+=("$name: ${line#not ok }") ;;
-		esac
-	done
-	if [ "$planned" -ge 0 ] && [ "$seen" -lt "$planned" ]; then
-		failed=$((failed + planned - seen))
-		failures+=("$name: ran $seen of $planned planned tests")
-	fi
-}
+# count_tap: a suite without a plan, or with fewer results than planned,
+# counts as failed.
+. "$(dirname "$0")/tap-count.sh"
 
 for prog in "$@"; do
 	base=$(basename "$prog")
@@ -39,8 +24,10 @@ for prog in "$@"; do
 	echo "# unit: $base"
 	out=$(cd "$HUSK_BUILDDIR" && "./$prog" 2>&1; echo "exit=$?")
 	status=${out##*exit=}
+	before=$failed
 	count_tap "$base" < <(printf '%s\n' "${out%exit=*}")
-	if [ "$status" != 0 ] && ! printf '%s' "$out" | grep -q '^not ok'; then
+	# A failing exit that no failed result accounts for.
+	if [ "$status" != 0 ] && [ "$failed" -eq "$before" ]; then
 		failed=$((failed + 1)); failures+=("$base: exited with status $status")
 	fi
 done

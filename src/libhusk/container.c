@@ -157,9 +157,11 @@ map_copy (oci_map *dst, const oci_map *src)
 static int
 clone_init (int clone_flags, int cgroup_fd, int *pid, struct husk_error **err)
 {
+  /* With CLONE_PARENT, clone3 wants no exit signal: the child gets its
+     parent's other child's, SIGCHLD (clone(2)). */
   struct clone_args args = {
     .flags = (uint64_t) (unsigned) clone_flags,
-    .exit_signal = SIGCHLD,
+    .exit_signal = (clone_flags & CLONE_PARENT) ? 0 : SIGCHLD,
   };
   /* Born in its unified cgroup (CLONE_INTO_CGROUP, Linux 5.7); the parent
      still joins it to every hierarchy before RECORDED, which on a kernel
@@ -180,6 +182,72 @@ clone_init (int clone_flags, int cgroup_fd, int *pid, struct husk_error **err)
     return husk_error_sys (err, errno, "clone3 the container init");
   *pid = (int) ret;
   return 0;
+}
+
+/* What the intermediate child hands husk: the init's pid, or why there
+   is none. */
+struct intermediate_report
+{
+  int pid;
+  char msg[1024];
+};
+
+/* A joined user namespace with a new pid namespace (namespaces.h): an
+   intermediate child joins the user namespace and clones the init in the
+   new namespaces, which then belong to it.  CLONE_PARENT keeps the init
+   husk's child, as on the one-clone path, so that husk's waits, signals
+   and undo are the same.  The intermediate writes the pid (or its error)
+   to a pipe and exits; husk reaps it at once.  Returns in husk and, with
+   *pid 0, in the init. */
+static int
+clone_through_intermediate (const struct namespaces_plan *ns, int cgroup_fd, int *pid, struct husk_error **err)
+{
+  int p[2];
+  if (pipe2 (p, O_CLOEXEC) < 0)
+    return husk_error_sys (err, errno, "pipe");
+  _cleanup_close_ int rd = p[0];
+  _cleanup_close_ int wr = p[1];
+  int child = -1;
+  if (clone_init (0, cgroup_fd, &child, err) < 0)
+    return -1;
+  if (child == 0)
+    {
+      struct intermediate_report r = { .pid = -1 };
+      struct husk_error *e = NULL;
+      if (namespaces_join_user (ns, &e) == 0)
+        clone_init (CLONE_PARENT | ns->clone_flags, -1, &r.pid, &e);
+      if (r.pid == 0)
+        {
+          *pid = 0;
+          return 0;
+        }
+      if (e)
+        snprintf (r.msg, sizeof r.msg, "%s", e->msg);
+      _exit (write (wr, &r, sizeof r) == (ssize_t) sizeof r && r.pid > 0 ? 0 : 1);
+    }
+  close (steal_fd (&wr));
+  struct intermediate_report r = { .pid = -1 };
+  ssize_t n;
+  do
+    n = read (rd, &r, sizeof r);
+  while (n < 0 && errno == EINTR);
+  process_wait (child, NULL);
+  if (n != (ssize_t) sizeof r)
+    return husk_error_set (err, "the intermediate child died before cloning the container init");
+  if (r.pid <= 0)
+    return husk_error_set (err, "%.*s", (int) sizeof r.msg, r.msg);
+  *pid = r.pid;
+  return 0;
+}
+
+/* The container init, born in the new namespaces of linux.namespaces:
+   returns in husk with its pid, in the init with *pid 0. */
+static int
+clone_container_init (const struct namespaces_plan *ns, int cgroup_fd, int *pid, struct husk_error **err)
+{
+  if (ns->intermediate)
+    return clone_through_intermediate (ns, cgroup_fd, pid, err);
+  return clone_init (ns->clone_flags, cgroup_fd, pid, err);
 }
 
 /* The init opens exec.fifo for writing last, as process.user (init.c),
@@ -329,8 +397,9 @@ create_container (const struct container_create_opts *o, const struct oci_config
     return husk_error_sys (err, errno, "create exec.fifo");
   if (give_fifo_to_process (cr->dirfd, err) < 0)
     return -1;
-  _cleanup_free_ char *config_path = xasprintf ("%s/config.json", ia->bundle);
-  if (state_config_save (cr->dirfd, config_path, err) < 0)
+  /* The bytes parsed, not the bundle's file again: it may have changed
+     since, and the hooks and `exec` read this copy. */
+  if (state_config_save (cr->dirfd, ia->config_json, ia->config_json_len, err) < 0)
     return -1;
   /* The cgroups (recorded in the state dir first) exist and are limited
      before the init does; it is moved in before it runs any container
@@ -363,7 +432,7 @@ create_container (const struct container_create_opts *o, const struct oci_config
   int saved_ns[NAMESPACES_SAVED_MAX];
   int ns_ret = namespaces_enter_joined (ia->ns, saved_ns, err);
   if (ns_ret == 0)
-    ns_ret = clone_init (ia->ns->clone_flags, cg_fd, &pid, err);
+    ns_ret = clone_container_init (ia->ns, cg_fd, &pid, err);
   if (pid != 0)
     {
       struct husk_error *leave_err = NULL;
@@ -388,14 +457,16 @@ create_container (const struct container_create_opts *o, const struct oci_config
       close (parent_end);
       ia->sync_fd = child_end;
       ia->state_fd = state_fd;
+      ia->cgroup = cg;
       init_run (ia);
     }
   cr->pid = pid;
   close (steal_fd (&child_end));
   close (steal_fd (&state_fd));
-  cg_ret = ns_ret < 0 ? -1 : cgroup_join (cg, pid, err);
+  /* The init moves itself into its cgroups (cgroup_join_self), first
+     thing after RECORDED: far cheaper than husk writing its pid. */
   cgroup_free (cg);
-  if (cg_ret < 0)
+  if (ns_ret < 0)
     return -1;
   /* Before RECORDED, which is when the init goes on: in a new user
      namespace it first becomes the mapped root. */
@@ -436,8 +507,11 @@ create_holding_lock (const struct container_create_opts *o, int *rootfd_out, int
     return -1;
 
   _cleanup_free_ char *config_path = xasprintf ("%s/config.json", bundle);
+  _cleanup_free_ char *config_json = NULL;
+  size_t config_json_len = 0;
   char *perr = NULL;
-  if (oci_config_parse_file (config_path, "config.json", &c, &perr) < 0)
+  if (oci_config_read_file (config_path, "config.json", &config_json, &config_json_len, &perr) < 0
+      || oci_config_parse_data (config_json, config_json_len, "config.json", &c, &perr) < 0)
     {
       husk_error_set (err, "%s", perr ? perr : "config.json: cannot parse");
       free (perr);
@@ -454,7 +528,7 @@ create_holding_lock (const struct container_create_opts *o, int *rootfd_out, int
   /* Compiled here, so that a bad profile fails before anything is made;
      the init inherits the program and only installs it. */
   _cleanup_seccomp_ struct seccomp_program *seccomp = NULL;
-  if (seccomp_compile (c->linux_ ? c->linux_->seccomp : NULL, &seccomp, err) < 0)
+  if (seccomp_compile (c->linux_ ? c->linux_->seccomp : NULL, o->root, &seccomp, err) < 0)
     return -1;
   _cleanup_free_ char *root_path
       = c->root->path[0] == '/' ? xstrdup (c->root->path) : xasprintf ("%s/%s", bundle, c->root->path);
@@ -477,6 +551,8 @@ create_holding_lock (const struct container_create_opts *o, int *rootfd_out, int
     .argv = argv,
     .env = env,
     .seccomp = seccomp,
+    .config_json = config_json,
+    .config_json_len = config_json_len,
   };
 
   _cleanup_state_ struct husk_state *st = xcalloc (1, sizeof *st);
@@ -741,13 +817,29 @@ delete_locked (int rootfd, int dirfd, const char *id, bool force, struct husk_er
   return 0;
 }
 
+/* As runc 1.1: deleting a container that does not exist is an error,
+   except with --force, which engines (podman) run after a failed create
+   and which then succeeds.  A non-directory left at <root>/<id> (husk never
+   makes one; it would block a create of that id) goes too, as runc's
+   RemoveAll would take it; a directory there is a container, handled by
+   delete_locked. */
 int
 container_delete (const char *root, const char *id, bool force, struct husk_error **err)
 {
   _cleanup_close_ int rootfd = -1;
   _cleanup_close_ int dirfd = -1;
-  if (state_root_open (root, false, &rootfd, err) < 0 || state_open (rootfd, id, true, &dirfd, err) < 0)
+  if (state_root_open (root, false, &rootfd, err) < 0)
     return -1;
+  if (state_open (rootfd, id, true, &dirfd, err) < 0)
+    {
+      if (!force || (*err)->errno_ != ENOENT)
+        return -1;
+      husk_error_free (*err);
+      *err = NULL;
+      if (rootfd >= 0 && unlinkat (rootfd, id, 0) < 0 && errno != ENOENT && errno != EISDIR)
+        return husk_error_sys (err, errno, "remove leftover \"%s\" in the state root", id);
+      return 0;
+    }
   return delete_locked (rootfd, dirfd, id, force, err);
 }
 
@@ -822,97 +914,6 @@ container_list_free (struct container_list *l)
 
 /* ---- run ---- */
 
-static int
-write_all (int fd, const char *buf, size_t len)
-{
-  while (len > 0)
-    {
-      ssize_t n = write (fd, buf, len);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        return -1;
-      buf += n;
-      len -= (size_t) n;
-    }
-  return 0;
-}
-
-/* Copies what is readable on `from` to `to`; false at EOF or error. */
-static bool
-copy_once (int from, int to)
-{
-  char buf[8192];
-  ssize_t n;
-  do
-    n = read (from, buf, sizeof buf);
-  while (n < 0 && errno == EINTR);
-  if (n < 0 && errno == EAGAIN)
-    return true;
-  if (n <= 0)
-    return false;
-  return write_all (to, buf, (size_t) n) == 0;
-}
-
-/* husk run in the foreground: until the init exits, forward every signal
-   husk gets to it (SIGWINCH resizes the pty instead when husk owns the
-   terminal), reap what exits (husk is a subreaper), and proxy the terminal.
-   The init stays our unreaped child until we see it exit, so its pid
-   cannot be reused while we signal it. */
-static int
-supervise (int pid, int sfd, int pty, int *exit_status, struct husk_error **err)
-{
-  bool stdin_open = pty >= 0, pty_open = pty >= 0, exited = false;
-  int status = 0;
-  while (!exited)
-    {
-      struct pollfd fds[3] = { { sfd, POLLIN, 0 }, { pty, POLLIN, 0 }, { 0, POLLIN, 0 } };
-      fds[1].fd = pty_open ? pty : -1;
-      fds[2].fd = stdin_open ? 0 : -1;
-      if (poll (fds, 3, -1) < 0)
-        {
-          if (errno == EINTR)
-            continue;
-          return husk_error_sys (err, errno, "poll");
-        }
-      if (fds[0].revents & POLLIN)
-        {
-          struct signalfd_siginfo si;
-          if (read (sfd, &si, sizeof si) != sizeof si)
-            continue;
-          int sig = (int) si.ssi_signo;
-          if (sig == SIGCHLD)
-            {
-              int st, w;
-              while ((w = waitpid (-1, &st, WNOHANG)) > 0)
-                if (w == pid)
-                  {
-                    exited = true;
-                    status = st;
-                  }
-            }
-          else if (sig == SIGWINCH && pty >= 0)
-            terminal_copy_size (0, pty);
-          else
-            kill (pid, sig);
-        }
-      if (fds[1].revents & (POLLIN | POLLHUP | POLLERR))
-        pty_open = copy_once (pty, 1);
-      if (fds[2].revents & (POLLIN | POLLHUP | POLLERR))
-        stdin_open = copy_once (0, pty);
-    }
-  /* Whatever the container wrote before it exited is still in the pty. */
-  if (pty_open)
-    {
-      fcntl (pty, F_SETFL, fcntl (pty, F_GETFL) | O_NONBLOCK);
-      struct pollfd p = { pty, POLLIN, 0 };
-      while (poll (&p, 1, 0) > 0 && (p.revents & POLLIN) && copy_once (pty, 1))
-        ;
-    }
-  *exit_status = WIFSIGNALED (status) ? 128 + WTERMSIG (status) : WEXITSTATUS (status);
-  return 0;
-}
-
 int
 container_run (const struct container_create_opts *o, bool detach, bool keep, bool no_subreaper,
                int *exit_status, struct husk_error **err)
@@ -943,21 +944,13 @@ container_run (const struct container_create_opts *o, bool detach, bool keep, bo
   int pid = 0;
   if (create_holding_lock (&co, &rootfd, &dirfd, &pid, &pty, err) < 0)
     return -1;
-  /* The caller's terminal: raw, so that every key reaches the container,
-     and its size on the pty before the process starts. */
-  struct termios saved;
-  bool raw = false;
-  if (pty >= 0 && isatty (0))
-    {
-      struct husk_error *ignored = NULL;
-      raw = terminal_raw_mode (0, &saved, &ignored) == 0;
-      husk_error_free (ignored);
-      terminal_copy_size (0, pty);
-    }
+  /* The caller's terminal: raw, and its size on the pty before the
+     process starts. */
+  struct terminal_caller caller;
+  terminal_caller_attach (&caller, pty);
   if (start_locked (dirfd, o->id, err) < 0)
     {
-      if (raw)
-        terminal_restore (0, &saved);
+      terminal_caller_detach (&caller);
       struct creation cr
           = { .rootfd = rootfd, .dirfd = dirfd, .pid = pid, .console = -1, .id = o->id,
               .pid_file = o->pid_file };
@@ -968,9 +961,8 @@ container_run (const struct container_create_opts *o, bool detach, bool keep, bo
     return 0;
   close (steal_fd (&dirfd));
 
-  int ret = supervise (pid, sfd, pty, exit_status, err);
-  if (raw)
-    terminal_restore (0, &saved);
+  int ret = terminal_supervise (pid, sfd, pty, exit_status, err);
+  terminal_caller_detach (&caller);
   if (ret < 0 || keep)
     return ret;
   if (state_open (rootfd, o->id, true, &dirfd, err) < 0)

@@ -224,10 +224,12 @@ check_process (const struct exec_opts *o, const struct oci_config *c, struct oci
 {
   if (p->command_line)
     return husk_error_set (err, "exec: process.commandLine: not supported yet");
-  if (p->terminal && o->console_socket == NULL)
-    return husk_error_set (err, "exec: a terminal needs --console-socket");
+  /* In the foreground husk proxies the pty itself, as runc does. */
+  if (p->terminal && o->console_socket == NULL && o->detach)
+    return husk_error_set (err, "exec: a terminal with --detach needs --console-socket");
   if (!p->terminal && o->console_socket)
     return husk_error_set (err, "--console-socket: the process has no terminal (use --tty)");
+  lsm_inherit (p, c->process);
   struct oci_config only = { .oci_version = c->oci_version, .process = p };
   if (identity_check (p, err) < 0 || proclimits_check (&only, err) < 0
       || caps_check (p->capabilities, err) < 0 || lsm_check (&only, err) < 0)
@@ -366,6 +368,7 @@ struct exec_child
   int ns_flags;
   int sync_fd;
   int preserve_fds;
+  int lsm_proc;                    /* the host's /proc (lsm_open_proc), or -1 */
 };
 
 static _Noreturn void
@@ -415,11 +418,18 @@ seccomp_needs_admin (const struct exec_child *x)
   return x->seccomp && !x->p->no_new_privileges;
 }
 
+/* The container's filter.  A notify filter's listener goes to husk, for
+   the seccomp agent, with sendmsg (which seccomp_compile keeps out of the
+   agent's hands). */
 static int
 install_filter (const struct exec_child *x, struct husk_error **err)
 {
-  int unused;
-  return x->seccomp ? seccomp_install (x->seccomp, &unused, err) : 0;
+  _cleanup_close_ int listener = -1;
+  if (x->seccomp == NULL)
+    return 0;
+  if (seccomp_install (x->seccomp, &listener, err) < 0)
+    return -1;
+  return listener < 0 ? 0 : sync_send (x->sync_fd, SYNC_SECCOMP, NULL, listener, err);
 }
 
 static int
@@ -439,8 +449,9 @@ exec_process (const struct exec_child *x)
   struct oci_config only = { .process = (struct oci_process *) x->p };
   /* Order, and why (the init's tail, init.c): signals back to their
      defaults first (husk blocked them all to forward them); the cwd and
-     the pty before anything looks up paths; limits while still root;
-     the bounding set and keep-caps, the user switch, the other capability
+     the pty before anything looks up paths; limits and the AppArmor
+     profile (lsm.h) while still root; the bounding set and keep-caps, the
+     user switch, the other capability
      sets; no_new_privs and the fds; the seccomp filter last, so that it
      constrains nothing of husk's. */
   if (process_reset_signals (&err) < 0
@@ -449,6 +460,7 @@ exec_process (const struct exec_child *x)
       || process_find_executable (x->argv[0], x->env, &exe, &err) < 0
       || process_refuse_husk_binary (exe, x->argv[0], &x->self, &err) < 0
       || proclimits_apply (&only, &err) < 0
+      || lsm_apply_exec (x->p, x->lsm_proc, "exec", &err) < 0
       || caps_prepare (x->p->capabilities, seccomp_needs_admin (x), &err) < 0
       || identity_switch (x->p, &err) < 0
       || caps_apply (x->p->capabilities, seccomp_needs_admin (x), &err) < 0
@@ -487,7 +499,7 @@ exec_helper (const struct exec_child *x)
     }
   /* oom_score_adj through the host's /proc, which the container may
      lack; inherited by the fork below. */
-  if ((x->cg && cgroup_join (x->cg, getpid (), &err) < 0)
+  if ((x->cg && cgroup_join_self (x->cg, &err) < 0)
       || proclimits_write_oom_score_adj (getpid (), x->p, &err) < 0)
     child_failed (x->sync_fd, err);
   if (x->ns_flags && setns (x->init_pidfd, x->ns_flags) < 0)
@@ -513,12 +525,37 @@ exec_helper (const struct exec_child *x)
 
 /* ---- husk's side ---- */
 
+/* What the seccomp agent gets with the listener of the process's notify
+   filter: as at create, the container's state, but with the process's pid
+   as "pid" (runc's exec does the same). */
+struct exec_agent
+{
+  const struct oci_seccomp *profile; /* NULL: no notify filter */
+  const struct husk_state *st;
+  int dirfd;
+};
+
+/* Sends the listener once both it and the process's pid are in: the
+   helper sends the pid, the process the listener, and either may come
+   first.  0 while one is missing. */
+static int
+agent_send (const struct exec_agent *a, int *listener, int pid, struct husk_error **err)
+{
+  if (*listener < 0 || pid <= 0)
+    return 0;
+  _cleanup_close_ int fd = steal_fd (listener);
+  _cleanup_free_ char *state = state_json (a->st, state_status (a->dirfd, a->st), false, false);
+  return seccomp_send_to_agent (a->profile, a->st->oci_version, pid, state, fd, err);
+}
+
 /* Reads the children's messages until the socket closes (the helper has
    exited and the process has exec'd or failed). */
 static int
-read_messages (const struct exec_opts *o, int sock, int console, int *pid, struct husk_error **err)
+read_messages (const struct exec_opts *o, const struct exec_agent *agent, int sock, int console, int *pty,
+               int *pid, struct husk_error **err)
 {
   struct husk_error *failure = NULL;
+  _cleanup_close_ int listener = -1;
   for (;;)
     {
       enum sync_kind kind = 0;
@@ -539,6 +576,13 @@ read_messages (const struct exec_opts *o, int sock, int console, int *pid, struc
       else if (kind == SYNC_PTY && fd >= 0 && console >= 0 && failure == NULL
                && terminal_send_fd_socket (console, fd, &failure) < 0)
         husk_error_wrap (&failure, "--console-socket \"%s\"", o->console_socket);
+      else if (kind == SYNC_PTY && fd >= 0 && console < 0 && *pty < 0)
+        *pty = steal_fd (&fd);
+      else if (kind == SYNC_SECCOMP && fd >= 0 && agent->profile && listener < 0)
+        listener = steal_fd (&fd);
+      /* Without the agent the process would wait on its notifications. */
+      if (failure == NULL && agent_send (agent, &listener, *pid, &failure) < 0)
+        kill (*pid, SIGKILL);
     }
   if (failure)
     {
@@ -548,34 +592,6 @@ read_messages (const struct exec_opts *o, int sock, int console, int *pid, struc
   if (*pid <= 0)
     return husk_error_set (err, "exec: the process was not started");
   return 0;
-}
-
-/* Foreground: forwards every signal husk gets to the process until it
-   exits.  It is husk's unreaped child until then, so its pid stays its. */
-static int
-wait_foreground (int pid, int sfd, int *exit_status, struct husk_error **err)
-{
-  for (;;)
-    {
-      struct signalfd_siginfo si;
-      ssize_t n = read (sfd, &si, sizeof si);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n != sizeof si)
-        return husk_error_sys (err, n < 0 ? errno : EIO, "read signalfd");
-      if (si.ssi_signo != SIGCHLD)
-        {
-          kill (pid, (int) si.ssi_signo);
-          continue;
-        }
-      int status;
-      int w = waitpid (pid, &status, WNOHANG);
-      if (w == pid)
-        {
-          *exit_status = WIFSIGNALED (status) ? 128 + WTERMSIG (status) : WEXITSTATUS (status);
-          return 0;
-        }
-    }
 }
 
 /* The container's state, checked: created or running, not paused unless
@@ -657,13 +673,13 @@ exec_run (const struct exec_opts *o, int *exit_status, struct husk_error **err)
   if (open_container (o, &rootfd, &dirfd, &st, &init_pidfd, &c, &cg, err) < 0
       || build_process (o, c, &p, err) < 0 || check_process (o, c, p, err) < 0)
     return -1;
-  /* The container's profile applies to every process in it.  A notify
-     filter's listener would go to the seccomp agent: not done for exec. */
+  /* The container's profile applies to every process in it; a notify
+     filter's listener goes to the seccomp agent, as at create. */
   _cleanup_seccomp_ struct seccomp_program *seccomp = NULL;
-  if (seccomp_compile (c->linux_ ? c->linux_->seccomp : NULL, &seccomp, err) < 0)
+  if (seccomp_compile (c->linux_ ? c->linux_->seccomp : NULL, o->root, &seccomp, err) < 0)
     return -1;
-  if (seccomp && seccomp->notify)
-    return husk_error_set (err, "exec: linux.seccomp with SCMP_ACT_NOTIFY: not supported yet");
+  struct exec_agent agent = { .profile = seccomp && seccomp->notify ? c->linux_->seccomp : NULL, .st = st,
+                              .dirfd = dirfd };
   int ns_flags = 0;
   if (namespaces_to_join (st->pid, init_pidfd, &ns_flags, err) < 0)
     return -1;
@@ -706,9 +722,14 @@ exec_run (const struct exec_opts *o, int *exit_status, struct husk_error **err)
   struct stat self;
   if (stat ("/proc/self/exe", &self) < 0)
     return husk_error_sys (err, errno, "stat /proc/self/exe");
+  /* Opened here, on the host: the process writes its label through it
+     after the helper joined the container's mount namespace. */
+  _cleanup_close_ int lsm_proc = -1;
+  if (lsm_open_proc (p, 3 + o->preserve_fds, &lsm_proc, err) < 0)
+    return -1;
   struct exec_child x = {
     .p = p, .argv = argv, .env = env, .cg = cg, .seccomp = seccomp, .init_pidfd = init_pidfd, .ns_flags = ns_flags,
-    .sync_fd = child_end, .preserve_fds = o->preserve_fds, .self = self,
+    .sync_fd = child_end, .preserve_fds = o->preserve_fds, .self = self, .lsm_proc = lsm_proc,
   };
   pid_t helper = fork ();
   if (helper < 0)
@@ -718,7 +739,8 @@ exec_run (const struct exec_opts *o, int *exit_status, struct husk_error **err)
   close (steal_fd (&child_end));
 
   int pid = 0, status = 0;
-  int ret = read_messages (o, sock, console, &pid, err);
+  _cleanup_close_ int pty = -1;
+  int ret = read_messages (o, &agent, sock, console, &pty, &pid, err);
   process_wait (helper, &status);
   if (ret < 0)
     {
@@ -736,7 +758,10 @@ exec_run (const struct exec_opts *o, int *exit_status, struct husk_error **err)
   close (steal_fd (&dirfd));
   if (o->detach)
     return 0;
-  ret = wait_foreground (pid, sfd, exit_status, err);
+  struct terminal_caller caller;
+  terminal_caller_attach (&caller, pty);
+  ret = terminal_supervise (pid, sfd, pty, exit_status, err);
+  terminal_caller_detach (&caller);
   sigprocmask (SIG_SETMASK, &saved, NULL);
   return ret;
 }

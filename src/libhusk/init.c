@@ -16,11 +16,13 @@
 #include <linux/keyctl.h>
 
 #include "caps.h"
+#include "cgroup/cgroup.h"
 #include "cleanup.h"
 #include "devices.h"
 #include "hooks.h"
 #include "identity.h"
 #include "init.h"
+#include "lsm.h"
 #include "proclimits.h"
 #include "mounts.h"
 #include "process.h"
@@ -347,11 +349,15 @@ init_run (const struct init_args *a)
      - our fds leave the range given to the container before anything;
      - nothing is made before the parent has recorded our pid (and wrote
        the maps of a new user namespace and our oom_score_adj);
+     - then we move ourselves into the cgroups the parent made and limited
+       (cgroup_join_self says why not the parent), before any container
+       code, so the limits cover the setup too;
      - namespaces: a joined user namespace first (the new kinds are then
-       unshared in it), becoming its root; then the cgroup namespace (the
-       parent put us in our cgroups before RECORDED, so they are its
-       root); then a new time namespace, whose offsets the parent writes
-       before we enter it (namespaces.h);
+       unshared in it, or were made by the intermediate that cloned us),
+       then a joined mount namespace, becoming the user namespace's root;
+       then the cgroup namespace (our cgroups are its root); then a new
+       time namespace, whose offsets the parent writes before we enter it
+       (namespaces.h);
      - hostname before the mounts, which may make /proc/sys read-only;
      - the rootfs (mounts, pivot_root) before anything that looks up paths
        (the pty under the container's /dev, cwd, the executable); the
@@ -363,6 +369,9 @@ init_run (const struct init_args *a)
        checked again before the execve);
      - limits (rlimits, scheduler, ioprio, personality, cpu affinity)
        while the init is still root: raising them may need privilege;
+     - the AppArmor profile for the execve (lsm_apply_exec), through the
+       host's /proc opened before any namespace or mount (lsm_open_proc),
+       while still root and before no_new_privs, as runc does;
      - the bounding set is dropped and keep-caps set (caps_prepare) while
        the init is still uid 0 with every capability; then the user switch
        (identity_switch: groups, gid, uid, umask); the other sets after
@@ -376,15 +385,18 @@ init_run (const struct init_args *a)
        before READY, as its listener must go to the agent through husk
        (install_notify_filter). */
   struct stat self;
+  int lsm_proc = -1;
   if (set_not_dumpable (&err) < 0
       || note_husk_binary (&self, &err) < 0
       || move_fd_above (&sync_fd, 3 + a->keep_fds, &err) < 0
-      || move_fd_above (&state_fd, 3 + a->keep_fds, &err) < 0)
+      || move_fd_above (&state_fd, 3 + a->keep_fds, &err) < 0
+      || lsm_open_proc (p, 3 + a->keep_fds, &lsm_proc, &err) < 0)
     setup_failed (sync_fd, err);
   if (wait_for_recorded (sync_fd, &err) < 0)
     _exit (1);  /* husk is gone or failed: nobody to report to */
   ch.sync_fd = sync_fd;
-  if (namespaces_init_enter (a->ns, &err) < 0
+  if (cgroup_join_self (a->cgroup, &err) < 0
+      || namespaces_init_enter (a->ns, &err) < 0
       || namespaces_init_cgroup (a->ns, &err) < 0
       || namespaces_init_time (a->ns, sync_fd, &err) < 0
       || process_reset_signals (&err) < 0
@@ -399,6 +411,7 @@ init_run (const struct init_args *a)
       || process_find_executable (a->argv[0], a->env, &exe, &err) < 0
       || process_refuse_husk_binary (exe, a->argv[0], &self, &err) < 0
       || proclimits_apply (c, &err) < 0
+      || lsm_apply_exec (p, lsm_proc, "config.json", &err) < 0
       || caps_prepare (p->capabilities, seccomp_needs_admin (a), &err) < 0
       || identity_switch (p, &err) < 0
       || caps_apply (p->capabilities, seccomp_needs_admin (a), &err) < 0

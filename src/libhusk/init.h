@@ -9,6 +9,7 @@
 #include "namespaces.h"
 
 struct seccomp_program;
+struct cgroup;
 
 struct init_args
 {
@@ -26,6 +27,9 @@ struct init_args
   char **argv;                     /* process.args, NULL-terminated */
   char **env;                      /* the container's env, NULL-terminated */
   const struct seccomp_program *seccomp;  /* compiled by the parent; NULL: none */
+  const struct cgroup *cgroup;     /* made and limited by the parent; joined by the init */
+  const char *config_json;         /* the bytes of config.json that were parsed */
+  size_t config_json_len;
 };
 
 /* Runs in the child and never returns: on a setup failure the message goes

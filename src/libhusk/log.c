@@ -53,16 +53,51 @@ log_init (const char *path, enum log_format format, bool debug, struct husk_erro
   return 0;
 }
 
+/* The civil date of a day count since 1970-01-01 (the proleptic
+   Gregorian calendar, in 400-year eras of 146097 days). */
 static void
-format_time (char *buf, size_t len)
+civil_from_days (long long z, int *y, int *m, int *d)
+{
+  z += 719468;
+  long long era = (z >= 0 ? z : z - 146096) / 146097;
+  long long doe = z - era * 146097;
+  long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  long long mp = (5 * doy + 2) / 153;
+  *d = (int) (doy - (153 * mp + 2) / 5 + 1);
+  *m = (int) (mp < 10 ? mp + 3 : mp - 9);
+  *y = (int) (yoe + era * 400 + (*m <= 2));
+}
+
+void
+log_time_now (bool trim, char *buf, size_t len)
 {
   struct timespec ts;
-  struct tm tm;
   clock_gettime (CLOCK_REALTIME, &ts);
-  gmtime_r (&ts.tv_sec, &tm);
-  char base[32];
-  strftime (base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
-  snprintf (buf, len, "%s.%09ldZ", base, ts.tv_nsec);
+  log_format_utc (&ts, trim, buf, len);
+}
+
+void
+log_format_utc (const struct timespec *t, bool trim, char *buf, size_t len)
+{
+  struct timespec ts = *t;
+  long long secs = ts.tv_sec, days = secs / 86400, rem = secs % 86400;
+  if (rem < 0)
+    {
+      rem += 86400;
+      days--;
+    }
+  int y, m, d;
+  civil_from_days (days, &y, &m, &d);
+  char frac[16] = "";
+  if (!trim || ts.tv_nsec > 0)
+    {
+      int n = snprintf (frac, sizeof frac, ".%09ld", ts.tv_nsec);
+      while (trim && frac[n - 1] == '0')
+        frac[--n] = '\0';
+    }
+  snprintf (buf, len, "%04d-%02d-%02dT%02d:%02d:%02d%sZ", y, m, d, (int) (rem / 3600), (int) (rem / 60 % 60),
+            (int) (rem % 60), frac);
 }
 
 /* One log line in the file's format.  JSON strings are escaped by yajl. */
@@ -70,7 +105,7 @@ static void
 write_log_line (enum log_level level, const char *msg)
 {
   char when[64];
-  format_time (when, sizeof when);
+  log_time_now (false, when, sizeof when);
   if (log_fmt == LOG_FORMAT_JSON)
     {
       yajl_gen g = yajl_gen_alloc (NULL);

@@ -23,6 +23,14 @@ struct husk_error;
 /* path may be NULL (stderr only).  A log file is opened for appending with
    O_CLOEXEC, so it never leaks into a container. */
 int log_init (const char *path, enum log_format format, bool debug, struct husk_error **err);
+/* The time now in RFC 3339, UTC, with nanoseconds
+   ("2026-11-25T17:40:01.123456789Z"); trim drops the fraction's trailing
+   zeros (Go's RFC3339Nano, as runc's "created").  Computed here: glibc's
+   gmtime and strftime read the time zone file, on every start. */
+void log_time_now (bool trim, char *buf, size_t len);
+/* The same for a given time. */
+struct timespec;
+void log_format_utc (const struct timespec *ts, bool trim, char *buf, size_t len);
 int log_format_parse (const char *s, enum log_format *out);
 
 /* Errors and warnings go to stderr ("husk: msg") and, if set, the log

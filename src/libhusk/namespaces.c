@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <linux/nsfs.h>
 
@@ -56,6 +57,28 @@ open_namespace (const struct oci_namespace *ns, size_t i, const struct oci_names
   return 0;
 }
 
+/* Whether FD is the namespace husk itself is in, of KIND. */
+static bool
+is_own_namespace (int fd, const struct oci_namespace_kind *kind)
+{
+  _cleanup_free_ char *own = xasprintf ("/proc/self/ns/%s", kind->proc_name);
+  struct stat a, b;
+  return fstat (fd, &a) == 0 && stat (own, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+}
+
+/* Joined namespaces that are husk's own, refused by kind: a user
+   namespace cannot be joined by a process already in it (setns(2):
+   EINVAL), and in husk's mount namespace pivot_root would move the root
+   of every process sharing it (pivot_root(2)). */
+static const struct
+{
+  int flag;
+  const char *why;
+} own_refused[] = {
+  { CLONE_NEWUSER, "husk's own user namespace (leave the path out to share it)" },
+  { CLONE_NEWNS, "husk's own mount namespace (husk pivots into root.path in it)" },
+};
+
 static int
 plan_entry (const struct oci_namespace *ns, size_t i, struct namespaces_plan *plan, int *seen,
             struct husk_error **err)
@@ -75,19 +98,59 @@ plan_entry (const struct oci_namespace *ns, size_t i, struct namespaces_plan *pl
       plan->new_flags |= kind->clone_flag;
       return 0;
     }
-  /* husk pivots into root.path: in a joined mount namespace that would
-     change the mounts of whoever else lives there. */
-  if (kind->clone_flag == CLONE_NEWNS)
-    return husk_error_set (err,
-                           "config.json: linux.namespaces[%zu].path: a mount namespace cannot be "
-                           "joined (husk pivots into root.path in a new one)",
-                           i);
   struct namespaces_join *j = &plan->joins[plan->n_joins];
   if (open_namespace (ns, i, kind, &j->fd, err) < 0)
     return -1;
   j->flag = kind->clone_flag;
   plan->n_joins++;
+  for (size_t k = 0; k < sizeof own_refused / sizeof *own_refused; k++)
+    if (own_refused[k].flag == kind->clone_flag && is_own_namespace (j->fd, kind))
+      return husk_error_set (err, "config.json: linux.namespaces[%zu].path \"%s\": %s", i, ns->path,
+                             own_refused[k].why);
   return 0;
+}
+
+/* Whether the user namespace that owns namespace NS_FD is USER_FD's or
+   one below it: only there does the root of USER_FD's namespace hold
+   capabilities (user_namespaces(7)). */
+static bool
+owned_within (int ns_fd, int user_fd)
+{
+  struct stat want;
+  if (fstat (user_fd, &want) < 0)
+    return false;
+  _cleanup_close_ int cur = ioctl (ns_fd, NS_GET_USERNS);
+  while (cur >= 0)
+    {
+      struct stat st;
+      if (fstat (cur, &st) < 0)
+        return false;
+      if (st.st_ino == want.st_ino && st.st_dev == want.st_dev)
+        return true;
+      /* EPERM at the top of what we may see: not below USER_FD. */
+      int parent = ioctl (cur, NS_GET_PARENT);
+      close (cur);
+      cur = parent;
+    }
+  return false;
+}
+
+/* husk mounts and pivots in a joined mount namespace as in a new one:
+   the container's root must hold CAP_SYS_ADMIN over it. */
+static const char *
+check_joined_mount (const struct namespaces_plan *plan)
+{
+  int mnt = namespaces_joined_fd (plan, CLONE_NEWNS);
+  int user = namespaces_joined_fd (plan, CLONE_NEWUSER);
+  if (mnt < 0)
+    return NULL;
+  if (plan->new_flags & CLONE_NEWUSER)
+    return "config.json: linux.namespaces: a joined mount namespace with a new user namespace: "
+           "the container's root could not mount in it";
+  if (user >= 0 && !owned_within (mnt, user))
+    return "config.json: linux.namespaces: the joined mount namespace does not belong to the joined "
+           "user namespace: the container's root could not mount in it";
+  return NULL;
 }
 
 int
@@ -102,13 +165,11 @@ namespaces_plan (const struct oci_config *c, struct namespaces_plan *plan, struc
           namespaces_plan_close (plan);
           return -1;
         }
-  const char *refusal = NULL;
-  if (!(plan->new_flags & CLONE_NEWNS))
-    refusal = "config.json: linux.namespaces: a new mount namespace is required (husk pivots into root.path)";
-  else if (namespaces_joined_fd (plan, CLONE_NEWUSER) >= 0 && (plan->new_flags & CLONE_NEWPID))
-    refusal = "config.json: linux.namespaces: a new pid namespace with a joined user namespace is not "
-              "supported yet";
-  else if (c->linux_ && c->linux_->time_offsets && !(plan->new_flags & CLONE_NEWTIME))
+  const char *refusal = check_joined_mount (plan);
+  if (!(seen & CLONE_NEWNS))
+    refusal = "config.json: linux.namespaces: a mount namespace, new or joined, is required (husk "
+              "pivots into root.path)";
+  else if (refusal == NULL && c->linux_ && c->linux_->time_offsets && !(plan->new_flags & CLONE_NEWTIME))
     refusal = "config.json: linux.timeOffsets: needs a new time namespace in linux.namespaces";
   if (refusal == NULL && c->linux_ && c->linux_->time_offsets)
     {
@@ -122,7 +183,9 @@ namespaces_plan (const struct oci_config *c, struct namespaces_plan *plan, struc
       namespaces_plan_close (plan);
       return husk_error_set (err, "%s", refusal);
     }
-  if (namespaces_joined_fd (plan, CLONE_NEWUSER) < 0)
+  bool user_joined = namespaces_joined_fd (plan, CLONE_NEWUSER) >= 0;
+  plan->intermediate = user_joined && (plan->new_flags & CLONE_NEWPID);
+  if (!user_joined || plan->intermediate)
     plan->clone_flags = plan->new_flags & ~NAMESPACES_MADE_BY_INIT;
   return 0;
 }
@@ -198,18 +261,29 @@ become_userns_root (struct husk_error **err)
 }
 
 int
-namespaces_init_enter (const struct namespaces_plan *plan, struct husk_error **err)
+namespaces_join_user (const struct namespaces_plan *plan, struct husk_error **err)
 {
   int user = namespaces_joined_fd (plan, CLONE_NEWUSER);
-  if (user >= 0)
-    {
-      if (setns (user, CLONE_NEWUSER) < 0)
-        return husk_error_sys (err, errno, "join the user namespace of linux.namespaces");
-      int rest = plan->new_flags & ~NAMESPACES_MADE_BY_INIT;
-      if (rest && unshare (rest) < 0)
-        return husk_error_sys (err, errno, "unshare the new namespaces in the joined user namespace");
-    }
-  if (user >= 0 || (plan->new_flags & CLONE_NEWUSER))
+  if (user >= 0 && setns (user, CLONE_NEWUSER) < 0)
+    return husk_error_sys (err, errno, "join the user namespace of linux.namespaces");
+  return 0;
+}
+
+int
+namespaces_init_enter (const struct namespaces_plan *plan, struct husk_error **err)
+{
+  bool user_joined = namespaces_joined_fd (plan, CLONE_NEWUSER) >= 0;
+  if (!plan->intermediate && namespaces_join_user (plan, err) < 0)
+    return -1;
+  /* After the user namespace: the mount namespace belongs to it. */
+  int mnt = namespaces_joined_fd (plan, CLONE_NEWNS);
+  if (mnt >= 0 && setns (mnt, CLONE_NEWNS) < 0)
+    return husk_error_sys (err, errno, "join the mount namespace of linux.namespaces");
+  /* What clone3 did not make (a joined user namespace: all of them). */
+  int rest = plan->new_flags & ~NAMESPACES_MADE_BY_INIT & ~plan->clone_flags;
+  if (rest && unshare (rest) < 0)
+    return husk_error_sys (err, errno, "unshare the new namespaces in the joined user namespace");
+  if (user_joined || (plan->new_flags & CLONE_NEWUSER))
     return become_userns_root (err);
   return 0;
 }

@@ -17,9 +17,10 @@ struct namespaces_join
 };
 
 /* linux.namespaces, checked and with every path opened.
-     new_flags    every kind made new (CLONE_NEW*)
-     clone_flags  the part of new_flags made by clone3 itself
-     joins        every kind joined by path
+     new_flags     every kind made new (CLONE_NEW*)
+     clone_flags   the part of new_flags made by clone3 itself
+     intermediate  the init is cloned by an intermediate child (below)
+     joins         every kind joined by path
    The split, and why (man 7 namespaces, setns(2), clone(2)):
      - pid, net, ipc, uts and time are joined by husk itself just before
        clone3 and left again right after (namespaces_enter_joined /
@@ -27,26 +28,39 @@ struct namespaces_join
        children (pid_for_children), and an init born in the others needs
        no privilege over them, which an init in a new user namespace would
        lack;
-     - user and cgroup are joined by the init: a user namespace cannot be
-       left again, and the init's cgroup namespace must be entered after
-       the parent put it in its cgroups;
-     - with a joined user namespace, the new kinds are unshared by the init
-       after it joined it, so that they belong to it (a new pid namespace
-       would need a second fork there: refused);
+     - user, mount and cgroup are joined by the init, in that order: a
+       user namespace cannot be left again; joining a mount namespace
+       moves the caller's root and cwd to its root, which husk must keep;
+       the init's cgroup namespace must be entered once it is in its
+       cgroups;
+     - with a joined user namespace, the new kinds are made after it was
+       joined, so that they belong to it: unshared by the init, except a
+       new pid namespace, which only a child can be born in: then an
+       intermediate child of husk joins the user namespace and clone3s
+       the init in the new kinds with CLONE_PARENT (the init is husk's
+       child as always), hands its pid to husk and exits;
      - cgroup and time are always made by the init (unshare): cgroup after
-       the parent put it in its cgroups, time because clone3 would start
+       the init is in its cgroups, time because clone3 would start
        the init in the new time namespace before its offsets are written
        (they freeze when the first process enters it).
+   A joined mount namespace gets the same rootfs setup as a new one (as in
+   runc): husk's mounts and pivot_root into root.path happen in it, and
+   root.path, the bundle and mount sources are opened there (husk checks
+   root.path on its side first: it must exist in both).
    Refused, with a message naming the entry: an unknown kind, a kind
    listed twice, a relative or missing path, a path that is not a
-   namespace of its kind, a mount namespace joined by path or left out
-   (husk pivots into root.path in a new one), a time namespace on a
-   kernel without them, a new pid namespace with a joined user namespace,
-   and linux.timeOffsets without a new time namespace. */
+   namespace of its kind, husk's own user or mount namespace (setns
+   refuses the first; pivot_root in the second would move the root of
+   every process in it), no mount namespace at all (husk pivots into
+   root.path), a joined mount namespace the container's root could not
+   mount in (with a new user namespace, or not owned by the joined one),
+   a time namespace on a kernel without them, and linux.timeOffsets
+   without a new time namespace. */
 struct namespaces_plan
 {
   int new_flags;
   int clone_flags;
+  bool intermediate;
   struct namespaces_join joins[8];
   size_t n_joins;
 };
@@ -64,10 +78,15 @@ int namespaces_enter_joined (const struct namespaces_plan *plan, int saved[NAMES
                              struct husk_error **err);
 int namespaces_leave_joined (int saved[NAMESPACES_SAVED_MAX], struct husk_error **err);
 
+/* Joins the user namespace of linux.namespaces, if one is joined: in the
+   init, or in the intermediate child before it clones the init. */
+int namespaces_join_user (const struct namespaces_plan *plan, struct husk_error **err);
+
 /* In the init, first thing after the parent recorded it: joins the user
-   namespace (then becomes its root), unshares what clone3 left to it
-   (except time and cgroup), joins nothing else (the parent did).  In a
-   new user namespace, becomes its root too: the parent wrote the maps. */
+   namespace (unless the intermediate did), then the mount namespace,
+   unshares what clone3 left to it (except time and cgroup), and becomes
+   the root of a joined or new user namespace (the parent wrote the maps
+   of a new one). */
 int namespaces_init_enter (const struct namespaces_plan *plan, struct husk_error **err);
 
 /* In the init, once it is in its cgroups: unshares or joins the cgroup

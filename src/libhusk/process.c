@@ -194,20 +194,47 @@ process_refuse_husk_binary (const char *exe, const char *arg0, const struct stat
 }
 
 int
-process_write_pid_file (const char *path, int pid, struct husk_error **err)
+process_write_all (int fd, const void *buf, size_t len)
 {
-  _cleanup_free_ char *tmp = xasprintf ("%s.husk-tmp", path);
-  _cleanup_close_ int fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+  const char *p = buf;
+  while (len > 0)
+    {
+      ssize_t n = write (fd, p, len);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return -1;
+      p += n;
+      len -= (size_t) n;
+    }
+  return 0;
+}
+
+int
+process_write_atomic (int dirfd, const char *name, const char *suffix, const char *data, size_t len,
+                      mode_t mode)
+{
+  _cleanup_free_ char *tmp = xasprintf ("%s%s", name, suffix);
+  _cleanup_close_ int fd = openat (dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
   if (fd < 0)
-    return husk_error_sys (err, errno, "--pid-file \"%s\"", path);
-  char buf[32];
-  int len = snprintf (buf, sizeof buf, "%d", pid);
-  if (write (fd, buf, (size_t) len) != len || rename (tmp, path) < 0)
+    return -1;
+  if (process_write_all (fd, data, len) < 0 || renameat (dirfd, tmp, dirfd, name) < 0)
     {
       int e = errno;
-      unlink (tmp);
-      return husk_error_sys (err, e, "--pid-file \"%s\"", path);
+      unlinkat (dirfd, tmp, 0);
+      errno = e;
+      return -1;
     }
+  return 0;
+}
+
+int
+process_write_pid_file (const char *path, int pid, struct husk_error **err)
+{
+  char buf[32];
+  int len = snprintf (buf, sizeof buf, "%d", pid);
+  if (process_write_atomic (AT_FDCWD, path, ".husk-tmp", buf, (size_t) len, 0644) < 0)
+    return husk_error_sys (err, errno, "--pid-file \"%s\"", path);
   return 0;
 }
 

@@ -42,6 +42,16 @@ int process_close_fds_on_exec (int keep, struct husk_error **err);
 /* strerror, lowercased as Go words errors ("no such file or directory"). */
 const char *process_strerror (int errnum, char *buf, size_t len);
 
+/* write(2) until all of buf is written, retrying EINTR: 0, or -1 with
+   errno set. */
+int process_write_all (int fd, const void *buf, size_t len);
+
+/* A file written whole or not at all: data goes to NAME+SUFFIX (relative
+   to dirfd, never through a symlink), renamed to NAME, so a reader never
+   sees a partial file.  0, or -1 with errno set and no temp file left. */
+int process_write_atomic (int dirfd, const char *name, const char *suffix, const char *data, size_t len,
+                          mode_t mode);
+
 /* --pid-file: written to a temp file beside it, then renamed, so a reader
    never sees a partial pid. */
 int process_write_pid_file (const char *path, int pid, struct husk_error **err);

@@ -1,9 +1,11 @@
-/* linux.seccomp: compiled with libseccomp in the parent, installed by the
-   init with seccomp(2), the notify listener handed to the seccomp agent. */
+/* linux.seccomp: compiled with libseccomp in the parent (or taken from the
+   program cache in the state root), installed by the init with seccomp(2),
+   the notify listener handed to the seccomp agent. */
 #include <config.h>
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,6 +13,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <unistd.h>
 #include <linux/filter.h>
@@ -22,6 +25,8 @@
 #include "oci_features.h"
 #include "oci_tables.h"
 #include "seccomp_filter.h"
+#include "sha256.h"
+#include "state.h"
 
 #define P "config.json: linux.seccomp"
 
@@ -321,8 +326,252 @@ seccomp_program_free (struct seccomp_program *p)
   free (p);
 }
 
+static void
+program_freep (struct seccomp_program **p)
+{
+  seccomp_program_free (*p);
+}
+#define _cleanup_program_ __attribute__ ((cleanup (program_freep)))
+
+/* The work the cache saves: libseccomp builds and exports the BPF. */
+static int
+compile_program (const struct oci_seccomp *s, uint32_t default_action, struct seccomp_program *p,
+                 struct husk_error **err)
+{
+  _cleanup_ctx_ scmp_filter_ctx ctx = seccomp_init (default_action);
+  if (ctx == NULL)
+    return husk_error_set (err, P ".defaultAction: %s: libseccomp cannot make a filter with it",
+                           s->default_action);
+  if (compile_archs (ctx, s, err) < 0 || compile_syscalls (ctx, s, default_action, err) < 0
+      || export_bpf (ctx, p, err) < 0)
+    return -1;
+  return 0;
+}
+
+/* ---- the program cache: <root>/.seccomp/<key>.bpf ----
+
+   Engines give every container the same profile, and compiling podman's
+   takes libseccomp ~14 ms of CPU, most of what create costs.  The program
+   is kept under the SHA-256 of everything that decides it.  The directory
+   and each entry are used only when they are owned by husk's euid and
+   writable by it alone, an entry only when its header carries the key and
+   the digest of the program that follows; anything else is ignored and
+   the profile compiled as without a cache.  The directory's name starts
+   with "." so that it can never be a container's state dir (container ids
+   must not), and `list` and `delete` pass it by. */
+
+#define CACHE_DIR ".seccomp"
+#define CACHE_MAGIC "husk-bpf"          /* 8 bytes, no NUL */
+
+struct cache_header
+{
+  char magic[8];
+  unsigned char key[SHA256_DIGEST_SIZE];    /* cache_key of the profile */
+  unsigned char digest[SHA256_DIGEST_SIZE]; /* of the program that follows */
+  uint32_t count;                           /* instructions */
+  uint32_t zero;
+};
+_Static_assert (sizeof (struct cache_header) % sizeof (struct sock_filter) == 0,
+                "the program after the header stays aligned");
+#define CACHE_MAX_SIZE (sizeof (struct cache_header) + BPF_MAXINSNS * sizeof (struct sock_filter))
+
+/* Every value is fed with its length or presence first, so that no two
+   profiles give the same byte stream. */
+static void
+key_u64 (struct sha256 *h, uint64_t v)
+{
+  sha256_update (h, &v, sizeof v);
+}
+
+static void
+key_str (struct sha256 *h, const char *s)
+{
+  key_u64 (h, s != NULL);
+  if (s == NULL)
+    return;
+  key_u64 (h, strlen (s));
+  sha256_update (h, s, strlen (s));
+}
+
+static void
+key_strv (struct sha256 *h, const oci_strv *v)
+{
+  key_u64 (h, v->n);
+  for (size_t i = 0; i < v->n; i++)
+    key_str (h, v->v[i]);
+}
+
+static void
+key_opt (struct sha256 *h, bool set, uint64_t v)
+{
+  key_u64 (h, set);
+  key_u64 (h, set ? v : 0);
+}
+
+/* What decides the program: every member of the profile but the listener
+   ones, in order; the libseccomp that compiles it (its version, the native
+   architecture, the API level the kernel gives it); husk's version. */
+static void
+cache_key (const struct oci_seccomp *s, unsigned char key[SHA256_DIGEST_SIZE])
+{
+  struct sha256 h;
+  sha256_init (&h);
+  key_str (&h, "husk seccomp program 1");
+  key_str (&h, PACKAGE_VERSION);
+  key_str (&h, HUSK_COMMIT);
+  const struct scmp_version *v = seccomp_version ();
+  key_u64 (&h, v->major);
+  key_u64 (&h, v->minor);
+  key_u64 (&h, v->micro);
+  key_u64 (&h, seccomp_arch_native ());
+  key_u64 (&h, api_level ());
+  key_str (&h, s->default_action);
+  key_opt (&h, s->default_errno_ret.set, s->default_errno_ret.v);
+  key_strv (&h, &s->architectures);
+  key_strv (&h, &s->flags);
+  key_u64 (&h, s->syscalls.n);
+  for (size_t i = 0; i < s->syscalls.n; i++)
+    {
+      const struct oci_seccomp_syscall *sc = &s->syscalls.v[i];
+      key_strv (&h, &sc->names);
+      key_str (&h, sc->action);
+      key_opt (&h, sc->errno_ret.set, sc->errno_ret.v);
+      key_u64 (&h, sc->args.n);
+      for (size_t j = 0; j < sc->args.n; j++)
+        {
+          key_u64 (&h, sc->args.v[j].index);
+          key_u64 (&h, sc->args.v[j].value);
+          key_opt (&h, sc->args.v[j].value_two.set, sc->args.v[j].value_two.v);
+          key_str (&h, sc->args.v[j].op);
+        }
+    }
+  sha256_final (&h, key);
+}
+
+/* Owned by husk's euid and writable by nobody else: what only husk (or
+   whoever already is its user) can have written. */
+static bool
+cache_owned (const struct stat *st)
+{
+  return st->st_uid == geteuid () && (st->st_mode & (S_IWGRP | S_IWOTH)) == 0;
+}
+
+/* <root>/.seccomp, made 0700 if missing, or -1 when it cannot be trusted. */
+static int
+cache_open (const char *root)
+{
+  _cleanup_close_ int rootfd = -1;
+  if (state_root_open (root, true, &rootfd, NULL) < 0 || rootfd < 0)
+    return -1;
+  if (mkdirat (rootfd, CACHE_DIR, 0700) < 0 && errno != EEXIST)
+    {
+      log_debug ("seccomp cache: mkdir %s/" CACHE_DIR ": %s", root, strerror (errno));
+      return -1;
+    }
+  _cleanup_close_ int fd = openat (rootfd, CACHE_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  struct stat st;
+  if (fd < 0 || fstat (fd, &st) < 0 || !S_ISDIR (st.st_mode) || !cache_owned (&st))
+    {
+      log_debug ("seccomp cache: %s/" CACHE_DIR " is not a directory of uid %u writable by it alone: not used",
+                 root, (unsigned) geteuid ());
+      return -1;
+    }
+  return steal_fd (&fd);
+}
+
+static void
+program_digest (const void *insns, size_t len, unsigned char out[SHA256_DIGEST_SIZE])
+{
+  struct sha256 h;
+  sha256_init (&h);
+  sha256_update (&h, insns, len);
+  sha256_final (&h, out);
+}
+
+/* The entry `name` into p, when every check holds; else false. */
+static bool
+cache_load (int dirfd, const char *name, const unsigned char key[SHA256_DIGEST_SIZE], struct seccomp_program *p)
+{
+  /* O_NONBLOCK: a fifo put there must not hang create. */
+  _cleanup_close_ int fd = openat (dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0)
+    {
+      if (errno != ENOENT)
+        log_debug ("seccomp cache: open %s: %s: not used", name, strerror (errno));
+      return false;
+    }
+  struct stat st;
+  struct cache_header h;
+  if (fstat (fd, &st) < 0 || !S_ISREG (st.st_mode) || !cache_owned (&st)
+      || st.st_size <= (off_t) sizeof h || (size_t) st.st_size > CACHE_MAX_SIZE
+      || ((size_t) st.st_size - sizeof h) % sizeof (struct sock_filter) != 0)
+    {
+      log_debug ("seccomp cache: %s is not a program file of uid %u writable by it alone: not used", name,
+                 (unsigned) geteuid ());
+      return false;
+    }
+  size_t len = (size_t) st.st_size - sizeof h;
+  _cleanup_free_ void *insns = xmalloc (len);
+  unsigned char digest[SHA256_DIGEST_SIZE];
+  /* A regular file reads in full but at its end (or on an I/O error). */
+  struct iovec iov[2] = { { &h, sizeof h }, { insns, len } };
+  if (preadv (fd, iov, 2, 0) != st.st_size)
+    {
+      log_debug ("seccomp cache: %s: short read: not used", name);
+      return false;
+    }
+  program_digest (insns, len, digest);
+  if (memcmp (h.magic, CACHE_MAGIC, sizeof h.magic) != 0 || memcmp (h.key, key, sizeof h.key) != 0
+      || h.count != len / sizeof (struct sock_filter) || h.zero != 0
+      || memcmp (h.digest, digest, sizeof digest) != 0)
+    {
+      log_debug ("seccomp cache: %s: the header does not match the profile or the program: not used", name);
+      return false;
+    }
+  p->insns = insns;
+  insns = NULL;
+  p->count = h.count;
+  return true;
+}
+
+/* Best effort: written under a temporary name, then renamed over `name`
+   (which also replaces an entry that failed the checks), so a concurrent
+   create sees the old entry or the new one, never half of one. */
+static void
+cache_store (int dirfd, const char *name, const unsigned char key[SHA256_DIGEST_SIZE],
+             const struct seccomp_program *p)
+{
+  struct cache_header h = { .count = (uint32_t) p->count };
+  memcpy (h.magic, CACHE_MAGIC, sizeof h.magic);
+  memcpy (h.key, key, sizeof h.key);
+  size_t len = p->count * sizeof (struct sock_filter);
+  program_digest (p->insns, len, h.digest);
+  char tmp[32];
+  snprintf (tmp, sizeof tmp, ".tmp-%d", (int) getpid ());
+  int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+  _cleanup_close_ int fd = openat (dirfd, tmp, flags, 0600);
+  /* One left by a husk that died with this pid: no live process owns it. */
+  if (fd < 0 && errno == EEXIST && unlinkat (dirfd, tmp, 0) == 0)
+    fd = openat (dirfd, tmp, flags, 0600);
+  if (fd < 0)
+    {
+      log_debug ("seccomp cache: create %s: %s", tmp, strerror (errno));
+      return;
+    }
+  /* A regular file takes all of a write but when it fails (ENOSPC). */
+  struct iovec iov[2] = { { &h, sizeof h }, { p->insns, len } };
+  if (writev (fd, iov, 2) != (ssize_t) (sizeof h + len) || renameat (dirfd, tmp, dirfd, name) < 0)
+    {
+      log_debug ("seccomp cache: store %s: %s", name, strerror (errno));
+      unlinkat (dirfd, tmp, 0);
+      return;
+    }
+  log_debug ("seccomp cache: %s stored", name);
+}
+
 int
-seccomp_compile (const struct oci_seccomp *s, struct seccomp_program **out, struct husk_error **err)
+seccomp_compile (const struct oci_seccomp *s, const char *cache_root, struct seccomp_program **out,
+                 struct husk_error **err)
 {
   *out = NULL;
   if (s == NULL)
@@ -336,17 +585,29 @@ seccomp_compile (const struct oci_seccomp *s, struct seccomp_program **out, stru
   bool notify = uses_notify (s);
   if (notify && check_notify (s, err) < 0)
     return -1;
-  _cleanup_ctx_ scmp_filter_ctx ctx = seccomp_init (default_action);
-  if (ctx == NULL)
-    return husk_error_set (err, P ".defaultAction: %s: libseccomp cannot make a filter with it",
-                           s->default_action);
-  struct seccomp_program *p = xcalloc (1, sizeof *p);
+  _cleanup_program_ struct seccomp_program *p = xcalloc (1, sizeof *p);
   p->notify = notify;
-  if (compile_flags (s, &p->flags, err) < 0 || compile_archs (ctx, s, err) < 0
-      || compile_syscalls (ctx, s, default_action, err) < 0 || export_bpf (ctx, p, err) < 0)
+  if (compile_flags (s, &p->flags, err) < 0)
+    return -1;
+  /* An entry exists only for a profile that compiled: the checks of the
+     rest (actions, arguments, architectures) held for this very key. */
+  unsigned char key[SHA256_DIGEST_SIZE];
+  char name[2 * SHA256_DIGEST_SIZE + sizeof ".bpf"];
+  _cleanup_close_ int cache = cache_root ? cache_open (cache_root) : -1;
+  if (cache >= 0)
     {
-      seccomp_program_free (p);
-      return -1;
+      cache_key (s, key);
+      sha256_hex (key, name);
+      strcat (name, ".bpf");
+    }
+  if (cache >= 0 && cache_load (cache, name, key, p))
+    log_debug ("seccomp cache: %s used", name);
+  else
+    {
+      if (compile_program (s, default_action, p, err) < 0)
+        return -1;
+      if (cache >= 0)
+        cache_store (cache, name, key, p);
     }
   if (p->notify)
     {
@@ -356,6 +617,7 @@ seccomp_compile (const struct oci_seccomp *s, struct seccomp_program **out, stru
         p->flags |= SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
     }
   *out = p;
+  p = NULL;
   return 0;
 }
 

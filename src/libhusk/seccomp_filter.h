@@ -23,8 +23,12 @@ struct seccomp_program
    kernel lacks, SCMP_ACT_NOTIFY without listenerPath: each a one-line
    error naming the member), syscall names libseccomp does not know
    skipped, and the filter compiled.  The init inherits the program and
-   only installs it. */
-int seccomp_compile (const struct oci_seccomp *s, struct seccomp_program **out, struct husk_error **err);
+   only installs it.  With cache_root (--root), the program is taken from,
+   or stored in, the cache <cache_root>/.seccomp/<SHA-256 key>.bpf, used
+   only when it passes every check (seccomp_filter.c says which); NULL:
+   always compiled. */
+int seccomp_compile (const struct oci_seccomp *s, const char *cache_root, struct seccomp_program **out,
+                     struct husk_error **err);
 void seccomp_program_free (struct seccomp_program *p);
 
 /* Whether the linked libseccomp knows the architecture ("SCMP_ARCH_X86"):

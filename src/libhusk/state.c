@@ -22,6 +22,8 @@
 
 #include "cgroup/manage.h"
 #include "cleanup.h"
+#include "log.h"
+#include "process.h"
 #include "state.h"
 
 #define STATE_FILE "state.json"
@@ -113,15 +115,26 @@ lock_dir (int dirfd, bool exclusive, const char *id, struct husk_error **err)
   return 0;
 }
 
+/* errno_ ENOENT (not in the message) tells callers that the container is
+   gone rather than unreadable: `delete --force` succeeds then. */
+static int
+state_error_missing (struct husk_error **err, const char *id)
+{
+  husk_error_set (err, "container \"%s\" does not exist", id);
+  if (err)
+    (*err)->errno_ = ENOENT;
+  return -1;
+}
+
 int
 state_open (int rootfd, const char *id, bool exclusive, int *dirfd, struct husk_error **err)
 {
   *dirfd = -1;
   if (rootfd < 0)
-    return husk_error_set (err, "container \"%s\" does not exist", id);
+    return state_error_missing (err, id);
   _cleanup_close_ int fd = openat (rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0 && (errno == ENOENT || errno == ENOTDIR || errno == ELOOP))
-    return husk_error_set (err, "container \"%s\" does not exist", id);
+    return state_error_missing (err, id);
   if (fd < 0)
     return husk_error_sys (err, errno, "open state of container \"%s\"", id);
   if (lock_dir (fd, exclusive, id, err) < 0)
@@ -131,7 +144,7 @@ state_open (int rootfd, const char *id, bool exclusive, int *dirfd, struct husk_
   if (fstat (fd, &st) < 0)
     return husk_error_sys (err, errno, "stat state of container \"%s\"", id);
   if (st.st_nlink == 0)
-    return husk_error_set (err, "container \"%s\" does not exist", id);
+    return state_error_missing (err, id);
   *dirfd = steal_fd (&fd);
   return 0;
 }
@@ -221,13 +234,27 @@ state_file_json (const struct husk_state *s)
 char *
 state_owner_name (uid_t uid)
 {
+  /* list asks for the owner of every row, and the rows of a root almost
+     always share one: the previous answer is kept, so /etc/passwd is read
+     once per owner rather than once per container.  A husk process lives
+     for one command, so the file does not go stale under it. */
+  static uid_t last_uid;
+  static char *last_name;
+  if (last_name && last_uid == uid)
+    return xstrdup (last_name);
   /* fgetpwent reads the file itself: no NSS, which a static husk lacks. */
   _cleanup_fclose_ FILE *f = fopen ("/etc/passwd", "re");
   struct passwd *pw;
-  while (f && (pw = fgetpwent (f)) != NULL)
+  char *name = NULL;
+  while (f && name == NULL && (pw = fgetpwent (f)) != NULL)
     if (pw->pw_uid == uid)
-      return xstrdup (pw->pw_name);
-  return xasprintf ("#%u", (unsigned) uid);
+      name = xstrdup (pw->pw_name);
+  if (name == NULL)
+    name = xasprintf ("#%u", (unsigned) uid);
+  free (last_name);
+  last_name = xstrdup (name);
+  last_uid = uid;
+  return name;
 }
 
 static void
@@ -272,22 +299,6 @@ state_json_list (struct husk_state *const *v, const enum state_status *st, size_
   return gen_finish (g);
 }
 
-static int
-write_all (int fd, const char *buf, size_t len)
-{
-  while (len > 0)
-    {
-      ssize_t n = write (fd, buf, len);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return -1;
-      buf += n;
-      len -= (size_t) n;
-    }
-  return 0;
-}
-
 int
 state_file_write (int dirfd, const char *name, const char *data, size_t len, struct husk_error **err)
 {
@@ -295,16 +306,8 @@ state_file_write (int dirfd, const char *name, const char *data, size_t len, str
      anyway, and a truncated file after one is handled (it reads as
      stopped and delete --force removes it).  On a disk-backed /run an
      fsync per write cost more than the whole rest of `run`. */
-  _cleanup_free_ char *tmp = xasprintf ("%s.tmp", name);
-  _cleanup_close_ int fd = openat (dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0)
+  if (process_write_atomic (dirfd, name, ".tmp", data, len, 0600) < 0)
     return husk_error_sys (err, errno, "write %s", name);
-  if (write_all (fd, data, len) < 0 || renameat (dirfd, tmp, dirfd, name) < 0)
-    {
-      int e = errno;
-      unlinkat (dirfd, tmp, 0);
-      return husk_error_sys (err, e, "write %s", name);
-    }
   return 0;
 }
 
@@ -390,27 +393,52 @@ tree_integer (yajl_val root, const char *key, long long *out)
 }
 
 int
+state_read_fd (int fd, size_t max, char **out, size_t *len, const char *what, struct husk_error **err)
+{
+  /* A state dir's files are small and list reads two per container
+     (state.json, cgroup.json): start small and grow up to max + 1 (to see
+     a file larger than max), and take a short read as the end, which it is
+     for a regular file, rather than reading again to see 0. */
+  size_t cap = max < 16384 ? max + 1 : 16384, n = 0;
+  _cleanup_free_ char *buf = xmalloc (cap + 1);
+  for (;;)
+    {
+      if (n == cap)
+        {
+          if (cap > max)
+            return husk_error_set (err, "read %s: file too large", what);
+          cap = cap * 4 > max + 1 ? max + 1 : cap * 4;
+          buf = xrealloc (buf, cap + 1);
+        }
+      size_t want = cap - n;
+      ssize_t r = read (fd, buf + n, want);
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r < 0)
+        return husk_error_sys (err, errno, "read %s", what);
+      n += (size_t) r;
+      if ((size_t) r < want)
+        break;
+    }
+  if (n > max)
+    return husk_error_set (err, "read %s: file too large", what);
+  buf[n] = '\0';
+  *len = n;
+  *out = steal_pointer (&buf);
+  return 0;
+}
+
+int
 state_read (int dirfd, const char *id, struct husk_state **out, struct husk_error **err)
 {
   _cleanup_close_ int fd = openat (dirfd, STATE_FILE, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0)
     return husk_error_sys (err, errno, "read state of container \"%s\"", id);
-  _cleanup_free_ char *buf = xmalloc (STATE_MAX_SIZE + 1);
+  _cleanup_free_ char *what = xasprintf ("state of container \"%s\"", id);
+  _cleanup_free_ char *buf = NULL;
   size_t len = 0;
-  for (;;)
-    {
-      ssize_t n = read (fd, buf + len, STATE_MAX_SIZE - len);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return husk_error_sys (err, errno, "read state of container \"%s\"", id);
-      if (n == 0)
-        break;
-      len += (size_t) n;
-      if (len == STATE_MAX_SIZE)
-        return husk_error_set (err, "read state of container \"%s\": file too large", id);
-    }
-  buf[len] = '\0';
+  if (state_read_fd (fd, STATE_MAX_SIZE, &buf, &len, what, err) < 0)
+    return -1;
   char ebuf[256];
   yajl_val root = yajl_tree_parse (buf, ebuf, sizeof ebuf);
   if (root == NULL || !YAJL_IS_OBJECT (root))
@@ -576,57 +604,21 @@ state_init_pidfd (const struct husk_state *s, int *pidfd, struct husk_error **er
 char *
 state_timestamp_now (void)
 {
-  struct timespec ts;
-  struct tm tm;
-  clock_gettime (CLOCK_REALTIME, &ts);
-  gmtime_r (&ts.tv_sec, &tm);
-  char date[64], frac[32] = "";
-  strftime (date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
-  if (ts.tv_nsec > 0)
-    {
-      snprintf (frac, sizeof frac, ".%09ld", ts.tv_nsec);
-      size_t n = strlen (frac);
-      while (frac[n - 1] == '0')
-        frac[--n] = '\0';
-    }
-  return xasprintf ("%s%sZ", date, frac);
+  char when[64];
+  log_time_now (true, when, sizeof when);
+  return xstrdup (when);
 }
 
 /* Reads at most OCI_CONFIG_MAX_SIZE bytes of fd. */
 static int
 state_read_config_fd (int fd, char **out, size_t *len, const char *what, struct husk_error **err)
 {
-  _cleanup_free_ char *buf = xmalloc (OCI_CONFIG_MAX_SIZE + 1);
-  size_t n = 0;
-  for (;;)
-    {
-      ssize_t r = read (fd, buf + n, OCI_CONFIG_MAX_SIZE + 1 - n);
-      if (r < 0 && errno == EINTR)
-        continue;
-      if (r < 0)
-        return husk_error_sys (err, errno, "read %s", what);
-      if (r == 0)
-        break;
-      n += (size_t) r;
-      if (n > OCI_CONFIG_MAX_SIZE)
-        return husk_error_set (err, "read %s: file too large", what);
-    }
-  buf[n] = '\0';
-  *len = n;
-  *out = steal_pointer (&buf);
-  return 0;
+  return state_read_fd (fd, OCI_CONFIG_MAX_SIZE, out, len, what, err);
 }
 
 int
-state_config_save (int state_dirfd, const char *config_path, struct husk_error **err)
+state_config_save (int state_dirfd, const char *data, size_t len, struct husk_error **err)
 {
-  _cleanup_close_ int in = open (config_path, O_RDONLY | O_CLOEXEC);
-  if (in < 0)
-    return husk_error_sys (err, errno, "save the config: open \"%s\"", config_path);
-  _cleanup_free_ char *data = NULL;
-  size_t len = 0;
-  if (state_read_config_fd (in, &data, &len, config_path, err) < 0)
-    return husk_error_wrap (err, "save the config");
   if (state_file_write (state_dirfd, STATE_CONFIG, data, len, err) < 0)
     return husk_error_wrap (err, "save the config");
   return 0;

@@ -57,13 +57,16 @@ void state_remove_stale_temp (int rootfd, const char *name);
 
 /* Opens and locks (flock: shared or exclusive) <root>/<id>/.  A missing
    dir, or one deleted while we waited for the lock, gives
-   `container "ID" does not exist`. */
+   `container "ID" does not exist` with errno_ ENOENT. */
 int state_open (int rootfd, const char *id, bool exclusive, int *dirfd, struct husk_error **err);
 
 int state_read (int dirfd, const char *id, struct husk_state **out, struct husk_error **err);
 
 /* A file of the state dir written atomically: NAME.tmp, then renameat. */
 int state_file_write (int dirfd, const char *name, const char *data, size_t len, struct husk_error **err);
+/* Reads fd whole: a regular file of at most max bytes, NUL-terminated in
+   *out (malloc'd); "read <what>: ..." on failure. */
+int state_read_fd (int fd, size_t max, char **out, size_t *len, const char *what, struct husk_error **err);
 
 /* state.json rewritten atomically (state_file_write). */
 int state_write (int dirfd, const struct husk_state *s, struct husk_error **err);
@@ -106,9 +109,9 @@ char *state_owner_name (uid_t uid);
    (poststart hooks), delete (poststop hooks) and exec (the container's
    process and seccomp profile).  They must not depend on the bundle still
    being there, or unchanged, so create copies the bundle's config.json into
-   the state dir (config.json, mode 0600) right after parsing it.
+   the state dir (config.json, mode 0600): the very bytes it parsed.
    state_config_load gives *out = NULL (and 0) when there is no such file. */
-int state_config_save (int dirfd, const char *config_path, struct husk_error **err);
+int state_config_save (int dirfd, const char *data, size_t len, struct husk_error **err);
 int state_config_load (int dirfd, struct oci_config **out, struct husk_error **err);
 
 #endif

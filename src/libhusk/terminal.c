@@ -1,20 +1,27 @@
-/* Terminals: the container's pty, the console socket, the caller's tty. */
+/* Terminals: the container's pty, the console socket, the caller's tty
+   and the proxy between them for run and exec in the foreground. */
 #include <config.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <libgen.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "process.h"
 #include "terminal.h"
 
 /* runc's payload: the file name of the master it opened.  conmon and
@@ -171,5 +178,97 @@ terminal_copy_size (int from_fd, int to_fd)
 
   if (ioctl (from_fd, TIOCGWINSZ, &ws) < 0 || ioctl (to_fd, TIOCSWINSZ, &ws) < 0)
     return -errno;
+  return 0;
+}
+
+/* ---- the caller's side of a foreground process's pty ---- */
+
+void
+terminal_caller_attach (struct terminal_caller *t, int pty)
+{
+  t->raw = false;
+  if (pty < 0 || !isatty (0))
+    return;
+  struct husk_error *ignored = NULL;
+  t->raw = terminal_raw_mode (0, &t->saved, &ignored) == 0;
+  husk_error_free (ignored);
+  terminal_copy_size (0, pty);
+}
+
+void
+terminal_caller_detach (struct terminal_caller *t)
+{
+  if (t->raw)
+    terminal_restore (0, &t->saved);
+  t->raw = false;
+}
+
+/* Copies what is readable on `from` to `to`; false at EOF or error. */
+static bool
+copy_once (int from, int to)
+{
+  char buf[8192];
+  ssize_t n;
+  do
+    n = read (from, buf, sizeof buf);
+  while (n < 0 && errno == EINTR);
+  if (n < 0 && errno == EAGAIN)
+    return true;
+  if (n <= 0)
+    return false;
+  return process_write_all (to, buf, (size_t) n) == 0;
+}
+
+int
+terminal_supervise (int pid, int sfd, int pty, int *exit_status, struct husk_error **err)
+{
+  bool stdin_open = pty >= 0, pty_open = pty >= 0, exited = false;
+  int status = 0;
+  while (!exited)
+    {
+      struct pollfd fds[3] = { { sfd, POLLIN, 0 }, { pty, POLLIN, 0 }, { 0, POLLIN, 0 } };
+      fds[1].fd = pty_open ? pty : -1;
+      fds[2].fd = stdin_open ? 0 : -1;
+      if (poll (fds, 3, -1) < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          return husk_error_sys (err, errno, "poll");
+        }
+      if (fds[0].revents & POLLIN)
+        {
+          struct signalfd_siginfo si;
+          if (read (sfd, &si, sizeof si) != sizeof si)
+            continue;
+          int sig = (int) si.ssi_signo;
+          if (sig == SIGCHLD)
+            {
+              int st, w;
+              while ((w = waitpid (-1, &st, WNOHANG)) > 0)
+                if (w == pid)
+                  {
+                    exited = true;
+                    status = st;
+                  }
+            }
+          else if (sig == SIGWINCH && pty >= 0)
+            terminal_copy_size (0, pty);
+          else
+            kill (pid, sig);
+        }
+      if (fds[1].revents & (POLLIN | POLLHUP | POLLERR))
+        pty_open = copy_once (pty, 1);
+      if (fds[2].revents & (POLLIN | POLLHUP | POLLERR))
+        stdin_open = copy_once (0, pty);
+    }
+  /* Whatever the container wrote before it exited is still in the pty. */
+  if (pty_open)
+    {
+      fcntl (pty, F_SETFL, fcntl (pty, F_GETFL) | O_NONBLOCK);
+      struct pollfd p = { pty, POLLIN, 0 };
+      while (poll (&p, 1, 0) > 0 && (p.revents & POLLIN) && copy_once (pty, 1))
+        ;
+    }
+  *exit_status = WIFSIGNALED (status) ? 128 + WTERMSIG (status) : WEXITSTATUS (status);
   return 0;
 }

@@ -2,6 +2,7 @@
 #ifndef HUSK_TERMINAL_H
 #define HUSK_TERMINAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <termios.h>
 
@@ -44,5 +45,28 @@ void terminal_restore (int fd, const struct termios *saved);
 /* Copy the window size of from_fd to to_fd (the caller calls it at start
    and on SIGWINCH).  Returns 0, or -errno. */
 int terminal_copy_size (int from_fd, int to_fd);
+
+/* husk run -t and husk exec -t in the foreground, without a console
+   socket: husk holds the pty's master and proxies it to its own stdin and
+   stdout.  attach: when stdin is a terminal, raw mode on it (every key
+   reaches the container) and its size on the pty; no-op when pty < 0.
+   detach: puts the caller's settings back. */
+struct terminal_caller
+{
+  bool raw;
+  struct termios saved;
+};
+void terminal_caller_attach (struct terminal_caller *t, int pty);
+void terminal_caller_detach (struct terminal_caller *t);
+
+/* Until the process `pid` (husk's child) exits: forwards every signal read
+   from sfd (a signalfd of all signals, blocked by the caller) to it, but
+   SIGWINCH resizes the pty when there is one; reaps every child that exits
+   (husk run is a subreaper); copies stdin to the pty and the pty to
+   stdout (pty >= 0), and what the process wrote before exiting.  The
+   process stays husk's unreaped child until seen to exit, so its pid
+   cannot be reused while it is signalled.  *exit_status: its exit status,
+   or 128+N when killed by signal N. */
+int terminal_supervise (int pid, int sfd, int pty, int *exit_status, struct husk_error **err);
 
 #endif

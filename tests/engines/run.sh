@@ -20,24 +20,9 @@ export HUSK_ENGINES_IMAGES=$images
 passed=0 failed=0 skipped=0
 failures=()
 
-# count_tap NAME: reads TAP on stdin, echoes it, updates the counters.
-count_tap() {
-  local name=$1 line planned=-1 seen=0
-  while IFS= read -r line; do
-    printf '%s\n' "$line"
-    case $line in
-      1..*) planned=${line#1..}; planned=${planned%% *} ;;
-      "ok "*) seen=$((seen + 1))
-        if [[ $line =~ \#\ [Ss][Kk][Ii][Pp] ]]; then skipped=$((skipped + 1)); else passed=$((passed + 1)); fi ;;
-      "not ok "*) seen=$((seen + 1)); failed=$((failed + 1)); failures+=("$name: ${line#not ok }") ;;
-    esac
-  done
-  if [[ $planned -lt 0 ]]; then
-    failed=$((failed + 1)); failures+=("$name: no TAP plan (setup_file failed?)")
-  elif [[ $seen -lt $planned ]]; then
-    failed=$((failed + planned - seen)); failures+=("$name: ran $seen of $planned planned tests")
-  fi
-}
+# count_tap: a suite without a plan (setup_file failed), or with fewer
+# results than planned, counts as failed.
+. "$here/../tap-count.sh"
 
 if ! "$here/setup.sh" "$images"; then
   echo "not ok - tests/engines/setup.sh failed"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # process.terminal: the pty master goes over --console-socket (received by
-# recvtty, as conmon and containerd do); run in the foreground uses the
-# caller's terminal.
+# recvtty, as conmon and containerd do); run and exec in the foreground
+# use the caller's terminal.
 
 load helpers
 
@@ -129,20 +129,23 @@ create_start_console() {
   assert_no_leftovers "$CTR"
 }
 
-@test "run in the foreground: the caller's terminal is raw while the container runs, and its size and resizes reach the container" {
-  command -v script >/dev/null || skip "script (util-linux) is not installed"
-  update_config "$BUNDLE" 'del(.process.consoleSize)'
-  set_args "$BUNDLE" sh -c 'stty size; trap "stty size; exit 0" WINCH; echo ready > /ready; while :; do sleep 0.1; done'
+# check_raw_and_resize HUSK-ARGS...: runs husk with HUSK-ARGS (whose
+# process prints `stty size`, then once more on SIGWINCH, and touches
+# /tty-ready) on a terminal of script(1)'s, 40x120, resized to 50x130 once
+# rootfs/tty-ready exists: the process must see both sizes, the terminal
+# must be raw meanwhile and as before afterwards, and husk exit 0.
+check_raw_and_resize() {
   local T=$BATS_TEST_TMPDIR
-  export HUSK HUSK_ROOT BUNDLE CTR T HUSK_TEST_MARK
+  CMD=$(printf '%q ' timeout --foreground 30 "$HUSK" --root "$HUSK_ROOT" "$@")
+  export CMD BUNDLE T HUSK_TEST_MARK
   # Background jobs of a shell without job control get /dev/null as stdin
   # unless told otherwise: hence </dev/tty.
   SHELL=/bin/bash hrun timeout 40 script -qec '
     stty rows 40 cols 120
     stty -g > "$T/before"
-    timeout --foreground 30 "$HUSK" --root "$HUSK_ROOT" run --bundle "$BUNDLE" "$CTR" </dev/tty &
+    eval "$CMD" </dev/tty &
     p=$!
-    for i in $(seq 100); do [ -e "$BUNDLE/rootfs/ready" ] && break; sleep 0.1; done
+    for i in $(seq 100); do [ -e "$BUNDLE/rootfs/tty-ready" ] && break; sleep 0.1; done
     stty -g > "$T/during"
     stty rows 50 cols 130
     wait $p
@@ -151,10 +154,35 @@ create_start_console() {
   assert_ok
   local out
   out=$(tr -d '\r' <<<"$output")
-  [[ "$out" == *"40 120"* ]] || fail "the container did not start with the caller's size: $out"
-  [[ "$out" == *"50 130"* ]] || fail "the resize did not reach the container: $out"
-  [[ "$out" == *rc=0* ]] || fail "run did not exit 0: $out"
+  [[ "$out" == *"40 120"* ]] || fail "the process did not start with the caller's size: $out"
+  [[ "$out" == *"50 130"* ]] || fail "the resize did not reach the process: $out"
+  [[ "$out" == *rc=0* ]] || fail "husk did not exit 0: $out"
   [[ "$(<"$T/during")" != "$(<"$T/before")" ]] || fail "the caller's terminal was not put in raw mode"
   assert_equal "$(<"$T/after")" "$(<"$T/before")"
+}
+
+TTY_PROCESS='stty size; trap "stty size; exit 0" WINCH; echo ready > /tty-ready; while :; do sleep 0.1; done'
+
+@test "run in the foreground: the caller's terminal is raw while the container runs, and its size and resizes reach the container" {
+  command -v script >/dev/null || skip "script (util-linux) is not installed"
+  update_config "$BUNDLE" 'del(.process.consoleSize)'
+  set_args "$BUNDLE" sh -c "$TTY_PROCESS"
+  check_raw_and_resize run --bundle "$BUNDLE" "$CTR"
+  assert_no_leftovers "$CTR"
+}
+
+# runc's exec -t without --console-socket: husk proxies the pty as run does.
+@test "exec --tty in the foreground: the caller's terminal is raw meanwhile, and its size and resizes reach the process" {
+  command -v script >/dev/null || skip "script (util-linux) is not installed"
+  update_config "$BUNDLE" '.process.terminal = false'
+  set_args "$BUNDLE" sh -c "$LOOP_UNTIL_STOP"
+  hrun husk run -d --bundle "$BUNDLE" "$CTR"
+  assert_ok
+  wait_for_file "$BUNDLE/rootfs/ready"
+  check_raw_and_resize exec -t "$CTR" sh -c "$TTY_PROCESS"
+  touch "$BUNDLE/rootfs/stop"
+  wait_for_status "$CTR" stopped
+  hrun husk delete "$CTR"
+  assert_ok
   assert_no_leftovers "$CTR"
 }

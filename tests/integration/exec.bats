@@ -243,8 +243,51 @@ stop_and_delete() {
   mapfile -t tty_lines < <(tr -d '\r' <"$BATS_TEST_TMPDIR/tty.out")
   assert_equal "${tty_lines[0]}" is-a-tty
   [[ "${tty_lines[1]}" =~ ^/dev/pts/[0-9]+$ ]] || fail "tty: ${tty_lines[*]}"
-  hrun husk exec --tty "$CTR" true
-  assert_error_line '^husk: exec: a terminal needs --console-socket$'
+  # Detached, nobody would hold the pty: refused, as runc does.
+  hrun husk exec --tty --detach "$CTR" sh -c 'touch /detached-ran'
+  assert_error_line '^husk: exec: a terminal with --detach needs --console-socket$'
+  [[ ! -e "$BUNDLE/rootfs/detached-ran" ]] || fail "the refused process ran"
+  stop_and_delete
+}
+
+# runc's exec -t in the foreground: a pty of the container's, proxied to
+# husk's own stdin and stdout, as husk run -t does (console.bats checks
+# raw mode and resizes for both).
+@test "exec --tty in the foreground without --console-socket proxies the pty to husk's stdio" {
+  command -v script >/dev/null || skip "script (bsdutils) is not installed"
+  update_config "$BUNDLE" '.mounts += [{"destination": "/dev/pts", "type": "devpts", "source": "devpts",
+    "options": ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"]}]'
+  run_container
+  local T=$BATS_TEST_TMPDIR
+  export HUSK HUSK_ROOT CTR T
+  # script(1) gives husk a terminal of its own: the caller's.
+  hrun timeout 30 script -qec 'stty -g > "$T/before"
+    timeout --foreground 20 "$HUSK" --root "$HUSK_ROOT" exec -t "$CTR" sh -c "tty; test -t 0 && echo stdin-tty; test -t 1 && echo stdout-tty; exit 5"
+    echo "rc=$?"; stty -g > "$T/after"' /dev/null
+  assert_ok
+  local out
+  mapfile -t out < <(tr -d '\r' <<<"$output")
+  # script's stdin (/dev/null) ends at once; script then writes a NUL to
+  # the caller's terminal, which husk passes on and the container's pty
+  # echoes as "^@" (husk run -t gets the same).
+  out[0]=${out[0]#^@}
+  # The container's own pty (its devpts).
+  [[ "${out[0]}" =~ ^/dev/pts/[0-9]+$ ]] || fail "tty printed: ${out[*]}"
+  assert_equal "${out[*]:1}" "stdin-tty stdout-tty rc=5"
+  assert_equal "$(<"$T/after")" "$(<"$T/before")"
+  stop_and_delete
+}
+
+@test "exec --tty in the foreground: input reaches the process through the pty" {
+  command -v script >/dev/null || skip "script (bsdutils) is not installed"
+  run_container
+  local T=$BATS_TEST_TMPDIR
+  export HUSK HUSK_ROOT CTR T
+  # Not a terminal on husk's side: no raw mode, the bytes are still copied.
+  hrun bash -c 'printf "hello\n" | timeout 20 "$HUSK" --root "$HUSK_ROOT" exec -t "$CTR" sh -c "test -t 0 && read line && echo got:\$line"'
+  assert_ok
+  # The pty echoes the input, then the process answers.
+  assert_equal "$(tr -d '\r' <<<"$output")" $'hello\ngot:hello'
   stop_and_delete
 }
 
@@ -277,7 +320,8 @@ stop_and_delete() {
 
 @test "exec refuses what it cannot apply, by name" {
   run_container
-  # husk applies no LSM labels: refused whether or not the LSM is enabled.
+  # An AppArmor profile that is not loaded (or AppArmor off, as on the CI
+  # host) and any SELinux label are refused by name (lsm.bats has the rest).
   hrun husk exec --apparmor myprofile "$CTR" true
   assert_error_line 'process\.apparmorProfile "myprofile"'
   hrun husk exec --process-label system_u:system_r:container_t:s0 "$CTR" true

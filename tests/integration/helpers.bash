@@ -334,3 +334,22 @@ setup() {
 teardown() {
   husk_teardown
 }
+
+# make_mount_ns: a mount namespace that outlives its process, held by a
+# bind mount of its file at $MNTNS_DIR/mnt (unshare --mount=FILE); made
+# after the bundle, so that the bundle is in it too.  Private: nothing
+# made in it reaches the host's mount table.  A file using it calls
+# remove_mount_ns in its teardown.
+make_mount_ns() {
+  MNTNS_DIR=$(mktemp -d /run/husk-mntns-XXXXXX)
+  touch "$MNTNS_DIR/mnt"
+  unshare --mount="$MNTNS_DIR/mnt" --propagation private true
+}
+
+# remove_mount_ns: undoes make_mount_ns, if the test made one.
+remove_mount_ns() {
+  if [[ -n "${MNTNS_DIR:-}" ]]; then
+    umount "$MNTNS_DIR/mnt" 2>/dev/null || true
+    rm -rf "$MNTNS_DIR"
+  fi
+}

@@ -86,6 +86,22 @@ make_two() {
   assert_equal "$(jq -r '.bundle' <<<"$one")" "$(realpath "$B2")"
 }
 
+# list looks an owner's name up once and reuses it for the rows of the
+# same owner: a row of another owner gets its own name, not the last one.
+@test "list: each row shows its own owner, in the table and in json" {
+  make_two
+  local f="$HUSK_ROOT/$CTR/state.json"
+  jq -c '.ownerUid = 4242' "$f" >"$f.edit" && mv "$f.edit" "$f"
+  hrun husk list
+  assert_ok
+  assert_equal "$(printf '%s\n' "${lines[@]:1}" | awk '{ print $1, $6 }')" "$CTR #4242
+$CTR-b root"
+  hrun husk list --format json
+  assert_ok
+  assert_equal "$(jq -r '.[] | "\(.id) \(.owner)"' <<<"$output")" "$CTR #4242
+$CTR-b root"
+}
+
 @test "list shows a stopped container as stopped" {
   set_args "$BUNDLE" true
   hrun husk run --keep --bundle "$BUNDLE" "$CTR"

@@ -5,6 +5,11 @@
 
 load helpers
 
+teardown() {
+  husk_teardown
+  remove_mount_ns
+}
+
 # ns_of PID KIND: the namespace link of a process ("net:[4026531992]").
 ns_of() {
   readlink "/proc/$1/ns/$2"
@@ -81,6 +86,42 @@ ns_line() {
   assert_ok
 }
 
+@test "a mount namespace joined by path: the rootfs is set up in it, the host's mount table is untouched" {
+  make_mount_ns
+  update_config "$BUNDLE" '.linux.namespaces |= map(if .type == "mount" then .path = $p else . end)
+    | .mounts += [{destination: "/run", type: "tmpfs", source: "tmpfs"}]' --arg p "$MNTNS_DIR/mnt"
+  set_args "$BUNDLE" sh -c "readlink /proc/self/ns/mnt >/ns.mnt; grep -c ' /run ' /proc/self/mountinfo >/ns.run; $LOOP_UNTIL_STOP"
+  hrun husk run -d --bundle "$BUNDLE" "$CTR"
+  assert_ok
+  wait_for_file "$BUNDLE/rootfs/ready"
+  local pid rootfs
+  pid=$(state_field "$CTR" .pid)
+  # Inside: the joined namespace, with the container's mounts.
+  assert_equal "$(<"$BUNDLE/rootfs/ns.mnt")" "mnt:[$(stat -L -c %i "$MNTNS_DIR/mnt")]"
+  assert_equal "$(<"$BUNDLE/rootfs/ns.run")" 1
+  assert_equal "$(ns_of "$pid" mnt)" "mnt:[$(stat -L -c %i "$MNTNS_DIR/mnt")]"
+  # The host's mount table has none of them.
+  rootfs=$(realpath "$BUNDLE/rootfs")
+  run awk -v r="$rootfs" 'index($5, r) == 1' /proc/self/mountinfo
+  assert_equal "$output" ""
+  touch "$BUNDLE/rootfs/stop"
+  wait_for_status "$CTR" stopped
+  hrun husk delete "$CTR"
+  assert_ok
+  assert_no_leftovers "$CTR"
+}
+
+@test "a joined mount namespace the container's root could not mount in is refused, leaving nothing" {
+  make_mount_ns
+  update_config "$BUNDLE" '.linux.namespaces |= map(if .type == "mount" then .path = $p else . end)
+    | .linux.namespaces += [{type: "user"}]
+    | .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 1000}]
+    | .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 1000}]' --arg p "$MNTNS_DIR/mnt"
+  hrun husk create --bundle "$BUNDLE" "$CTR"
+  assert_error_line "^husk: config.json: linux.namespaces: a joined mount namespace with a new user namespace: "
+  assert_no_leftovers "$CTR"
+}
+
 @test "hostname and domainname are set in the new uts namespace" {
   update_config "$BUNDLE" '.hostname = "box-one" | .domainname = "example.test"'
   set_args "$BUNDLE" sh -c 'hostname; cat /proc/sys/kernel/domainname'
@@ -152,9 +193,13 @@ ns_line() {
     '.linux.namespaces[2].path = "proc/self/ns/ipc"'
     'linux.namespaces\[2\].path "proc/self/ns/ipc": must be an absolute path'
     '.linux.namespaces[1].path = "/proc/self/ns/mnt"'
-    'linux.namespaces\[1\].path: a mount namespace cannot be joined'
+    'linux.namespaces\[1\].path "/proc/self/ns/mnt": husk.s own mount namespace'
+    '.linux.namespaces[1].path = "/proc/self/ns/net"'
+    'linux.namespaces\[1\].path "/proc/self/ns/net": a namespace of kind network, not mount'
+    '.linux.namespaces[1].path = "/etc/hostname"'
+    'linux.namespaces\[1\].path "/etc/hostname": not a namespace'
     '.linux.namespaces |= map(select(.type != "mount"))'
-    'linux.namespaces: a new mount namespace is required'
+    'linux.namespaces: a mount namespace, new or joined, is required'
     '.linux.timeOffsets = {boottime: {secs: 5}}'
     'linux.timeOffsets: needs a new time namespace'
     '.linux.namespaces += [{type: "time"}] | .linux.timeOffsets = {boottime: {secs: 5, nanosecs: 1000000000}}'

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # linux.seccomp: every action, the argument operators, flags and
-# architectures, the seccomp agent (SCMP_ACT_NOTIFY), profiles that block
+# architectures, the seccomp agent (SCMP_ACT_NOTIFY, at create and at exec;
+# the agent is seccomp-agent.c), profiles that block
 # what a runtime itself calls, and the clear errors.
 
 load helpers
@@ -197,11 +198,13 @@ EOF
   assert_output made
 }
 
-# start_agent ERRNO: the test agent listening on $AGENT_SOCK.
+# start_agent ERRNO [CONNECTIONS]: the test agent listening on $AGENT_SOCK,
+# for CONNECTIONS listeners (default 1); the states it got, one a line, go
+# to $AGENT_STATE.
 start_agent() {
   AGENT_SOCK="$BATS_TEST_TMPDIR/agent.sock"
   AGENT_STATE="$BATS_TEST_TMPDIR/agent.state"
-  start_bg "$HUSK_BUILDDIR/tests/integration/seccomp-agent" "$AGENT_SOCK" "$AGENT_STATE" "$1"
+  start_bg "$HUSK_BUILDDIR/tests/integration/seccomp-agent" "$AGENT_SOCK" "$AGENT_STATE" "$1" "${2:-1}"
   AGENT_PID=$BG_PID
   AGENT_OUT=$BG_OUT
   wait_for_file "$AGENT_SOCK"
@@ -238,6 +241,57 @@ start_agent() {
   assert_ok
   assert_output $'mkdir=0\nnot-made'
   wait_bg "$AGENT_PID"
+}
+
+# run_notify_container ERRNO CONNECTIONS: the agent (start_agent), and a
+# running container whose mkdir goes to it, waiting for rootfs/stop.
+run_notify_container() {
+  [[ -x "$HUSK_BUILDDIR/tests/integration/seccomp-agent" ]] || fail "seccomp-agent is not built (make check builds it)"
+  start_agent "$1" "$2"
+  set_seccomp "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"$AGENT_SOCK\",
+    \"listenerMetadata\": \"m\", \"syscalls\": [{\"names\": $MKDIR_NAMES, \"action\": \"SCMP_ACT_NOTIFY\"}]}"
+  set_args "$BUNDLE" sh -c "$LOOP_UNTIL_STOP"
+  hrun husk run -d --bundle "$BUNDLE" "$CTR"
+  assert_ok
+  wait_for_file "$BUNDLE/rootfs/ready"
+}
+
+# stop_notify_container: the container stopped and deleted; the agent, with
+# no process left under its filters, has exited (bg_status).
+stop_notify_container() {
+  touch "$BUNDLE/rootfs/stop"
+  wait_for_status "$CTR" stopped
+  husk delete "$CTR"
+  wait_bg "$AGENT_PID"
+}
+
+@test "SCMP_ACT_NOTIFY in exec: the process's own listener goes to the agent, with the container's state and the process's pid" {
+  run_notify_container 30 2  # EROFS; the listeners of the init and of the exec
+  local init_pid
+  init_pid=$(state_field "$CTR" .pid)
+  hrun husk exec --pid-file "$BATS_TEST_TMPDIR/exec.pid" "$CTR" sh -c 'mkdir /tmp/e; echo mkdir=$?'
+  assert_ok
+  assert_output mkdir=1
+  assert_equal "$stderr" "mkdir: can't create directory '/tmp/e': Read-only file system"
+  [[ ! -e "$BUNDLE/rootfs/tmp/e" ]]
+  grep -Eq '^nr (83|258)$' "$AGENT_OUT"
+  # The second state is the exec's.
+  run jq -rs '.[1] | [.pid, .state.pid, .fds == ["seccompFd"], .metadata, .state.id, .state.status]
+      | map(tostring) | join(" ")' "$AGENT_STATE"
+  assert_output "$(<"$BATS_TEST_TMPDIR/exec.pid") $init_pid true m $CTR running"
+  stop_notify_container
+  assert_equal "$bg_status" 0
+}
+
+@test "SCMP_ACT_NOTIFY in exec: an agent that has gone fails the exec, and nothing of the exec is left running" {
+  run_notify_container 0 1  # the agent takes the create's listener only
+  hrun husk exec "$CTR" sleep 4711
+  assert_error_line 'linux\.seccomp\.listenerPath ".*agent\.sock": connect: connection refused$'
+  if pgrep -fx "sleep 4711"; then
+    fail "the exec'd process is left"
+  fi
+  stop_notify_container
+  assert_equal "$bg_status" 0
 }
 
 # bad_seccomp JSON REGEX: create fails with one line matching REGEX and

@@ -10,6 +10,11 @@ load helpers
 UID_BASE=100000
 UID_BASE2=200000
 
+teardown() {
+  husk_teardown
+  remove_mount_ns
+}
+
 setup() {
   husk_setup
   # The init runs as the mapped root (a host uid that is not 0): the
@@ -102,16 +107,29 @@ setup() {
   assert_no_leftovers "$CTR"
 }
 
-@test "a second container joins the first's user (and pid, network) namespace by path" {
+# start_first: the first container (a new user namespace), running
+# until stop_first; sets the caller's pid (its init) and b2 (a second
+# bundle, its path searchable by the mapped root).
+start_first() {
   set_args "$BUNDLE" sh -c "$LOOP_UNTIL_STOP"
   hrun husk run -d --bundle "$BUNDLE" "$CTR-a"
   assert_ok
-  local pid
   pid=$(state_field "$CTR-a" .pid)
-
-  local b2="$BATS_TEST_TMPDIR/b2"
+  b2="$BATS_TEST_TMPDIR/b2"
   make_bundle "$b2"
   chmod a+x "$b2"
+}
+
+stop_first() {
+  touch "$BUNDLE/rootfs/stop"
+  wait_for_status "$CTR-a" stopped
+  hrun husk delete "$CTR-a"
+  assert_ok
+}
+
+@test "a second container joins the first's user (and pid, network) namespace by path" {
+  local pid b2
+  start_first
   update_config "$b2" '.linux.namespaces = [{type: "mount"}, {type: "uts"},
       {type: "user", path: "/proc/\($p)/ns/user"}, {type: "pid", path: "/proc/\($p)/ns/pid"},
       {type: "network", path: "/proc/\($p)/ns/net"}]' --arg p "$pid"
@@ -125,6 +143,81 @@ setup() {
   assert_equal "${lines[5]}" 0
   touch "$BUNDLE/rootfs/stop"
   wait_for_status "$CTR-a" stopped
+}
+
+# owner_of PID KIND: the inode of the user namespace that owns a
+# namespace of a process.
+owner_of() {
+  lsns -n -o ONS -t "$2" -p "$1" | tr -d ' '
+}
+
+@test "a second container joins the first's user namespace with new pid and time namespaces, which belong to it" {
+  local pid b2
+  start_first
+  chmod 1777 "$b2/rootfs/tmp"
+  update_config "$b2" '.linux.namespaces = [{type: "mount"}, {type: "pid"}, {type: "time"}, {type: "uts"},
+      {type: "ipc"}, {type: "user", path: "/proc/\($p)/ns/user"}]
+    | .linux.timeOffsets = {boottime: {secs: 86400, nanosecs: 0}}' --arg p "$pid"
+  set_args "$b2" sh -c 'for k in user pid time; do readlink /proc/self/ns/$k; done >/tmp/out.part;
+    echo $$ >>/tmp/out.part; cat /proc/self/uid_map >>/tmp/out.part; cut -d. -f1 /proc/uptime >>/tmp/out.part;
+    mv /tmp/out.part /tmp/out; while [ ! -e /tmp/stop ]; do sleep 0.1; done'
+  hrun husk run -d --bundle "$b2" "$CTR-b"
+  assert_ok
+  wait_for_file "$b2/rootfs/tmp/out"
+  local pid2 outside
+  outside=$(cut -d. -f1 /proc/uptime)
+  pid2=$(state_field "$CTR-b" .pid)
+  mapfile -t lines <"$b2/rootfs/tmp/out"
+  assert_equal "${lines[0]}" "$(readlink "/proc/$pid/ns/user")"
+  [[ "${lines[1]}" != "$(readlink /proc/$$/ns/pid)" && "${lines[1]}" != "$(readlink "/proc/$pid/ns/pid")" ]] ||
+    fail "the pid namespace is not new: ${lines[1]}"
+  [[ "${lines[2]}" != "$(readlink /proc/$$/ns/time)" && "${lines[2]}" != "$(readlink "/proc/$pid/ns/time")" ]] ||
+    fail "the time namespace is not new: ${lines[2]}"
+  assert_equal "${lines[3]}" 1
+  assert_equal "$(printf '%s\n' "${lines[@]:4:2}" | tr -s ' ' | sed 's/^ //')" $'0 100000 1000\n1000 200000 10'
+  local diff=$((lines[6] - outside))
+  ((diff >= 86390 && diff <= 86410)) || fail "uptime inside ${lines[6]}, outside $outside: offset $diff, not ~86400"
+  # The new namespaces belong to the joined user namespace.
+  local userns
+  userns=$(stat -L -c %i "/proc/$pid/ns/user")
+  local k
+  for k in pid time uts ipc mnt; do
+    assert_equal "$(owner_of "$pid2" $k)" "$userns"
+  done
+  touch "$b2/rootfs/tmp/stop"
+  wait_for_status "$CTR-b" stopped
+  hrun husk delete "$CTR-b"
+  assert_ok
+  stop_first
+  assert_no_leftovers "$CTR-b"
+  assert_no_leftovers "$CTR-a"
+}
+
+@test "run in the foreground with a joined user namespace and a new pid namespace reports the exit status" {
+  local pid b2
+  start_first
+  update_config "$b2" '.linux.namespaces = [{type: "mount"}, {type: "pid"}, {type: "uts"},
+      {type: "user", path: "/proc/\($p)/ns/user"}]' --arg p "$pid"
+  set_args "$b2" sh -c 'echo "pid $$"; exit 7'
+  hrun husk run --bundle "$b2" "$CTR-b"
+  assert_equal "$status" 7
+  assert_equal "$output" "pid 1"
+  stop_first
+  assert_no_leftovers "$CTR-b"
+  assert_no_leftovers "$CTR-a"
+}
+
+@test "a joined mount namespace must belong to the joined user namespace" {
+  local pid b2
+  start_first
+  # A mount namespace of the host's user namespace (not husk's own one).
+  make_mount_ns
+  update_config "$b2" '.linux.namespaces = [{type: "mount", path: $m}, {type: "user", path: "/proc/\($p)/ns/user"}]' \
+    --arg m "$MNTNS_DIR/mnt" --arg p "$pid"
+  hrun husk create --bundle "$b2" "$CTR-b"
+  assert_error_line '^husk: config.json: linux.namespaces: the joined mount namespace does not belong to the joined user namespace'
+  stop_first
+  assert_no_leftovers "$CTR-b"
 }
 
 @test "bad user namespace configurations are refused, naming the member, leaving nothing" {
@@ -150,9 +243,7 @@ setup() {
     '.linux.uidMappings[1].hostID = 4294967290'
     'linux.uidMappings\[1\]: the range overflows 32-bit ids'
     '.linux.namespaces |= map(if .type == "user" then .path = "/proc/self/ns/user" else . end)'
-    'linux.namespaces: a new pid namespace with a joined user namespace is not supported yet'
-    '.linux.namespaces |= map(select(.type != "pid") | if .type == "user" then .path = "/proc/self/ns/user" else . end)'
-    'linux.uidMappings: needs a new user namespace'
+    'linux.namespaces\[5\].path "/proc/self/ns/user": husk.s own user namespace'
     '.linux.namespaces[-1].path = "/proc/self/ns/pid"'
     'linux.namespaces\[5\].path "/proc/self/ns/pid": a namespace of kind pid, not user'
   )

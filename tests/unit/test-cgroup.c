@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,37 +21,13 @@
 
 #include "cgroup/cgroup.h"
 #include "cleanup.h"
-
-static int test_no;
-static int failures;
-
-static void ok (int cond, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
-static void
-ok (int cond, const char *fmt, ...)
-{
-  va_list ap;
-  test_no++;
-  if (!cond)
-    failures++;
-  printf ("%s %d - ", cond ? "ok" : "not ok", test_no);
-  va_start (ap, fmt);
-  vprintf (fmt, ap);
-  va_end (ap);
-  putchar ('\n');
-  fflush (stdout);
-}
-
-static void
-skip (const char *why)
-{
-  printf ("ok %d # SKIP %s\n", ++test_no, why);
-}
+#include "tap.h"
 
 static void
 diag (struct husk_error **err)
 {
   if (*err)
-    printf ("# %s\n", (*err)->msg);
+    tap_diag ("%s", (*err)->msg);
   husk_error_free (*err);
   *err = NULL;
 }
@@ -92,23 +67,33 @@ str_is (char *s, const char *want)
 
 /* A child that waits for a byte on fd, then runs fn and exits with its
    result. */
+/* A child that moves itself into cg (as the container init does), then
+   waits like child(): its pid, or -1 when it could not join. */
 static pid_t
-child (int *wfd, int (*fn) (void))
+joined_child (const struct cgroup *cg, int *wfd, int (*fn) (void))
 {
-  int p[2];
-  if (pipe (p) < 0)
+  int r[2], p[2];
+  if (pipe (r) < 0 || pipe (p) < 0)
     exit (1);
   pid_t pid = fork ();
   if (pid == 0)
     {
-      char c;
+      struct husk_error *err = NULL;
+      char c = cgroup_join_self (cg, &err) == 0 ? 'j' : 'f';
+      diag (&err);
+      close (r[0]);
       close (p[1]);
-      if (read (p[0], &c, 1) != 1)
+      if (write (r[1], &c, 1) != 1 || c != 'j' || read (p[0], &c, 1) != 1)
         _exit (99);
       _exit (fn ? fn () : 0);
     }
+  close (r[1]);
   close (p[0]);
   *wfd = p[1];
+  char c = 0;
+  if (read (r[0], &c, 1) != 1 || c != 'j')
+    pid = -1;
+  close (r[0]);
   return pid;
 }
 
@@ -220,7 +205,7 @@ main (void)
 
   struct cgroup *cg = NULL;
   int r = cgroup_resolve (path, "c1", &cg, &err);
-  ok (r == 0 && cg->n > 0, "resolve an absolute path");
+  tap_ok (r == 0 && cg->n > 0, "resolve an absolute path");
   diag (&err);
   if (r < 0)
     return 1;
@@ -232,17 +217,18 @@ main (void)
       all &= strncmp (cg->dirs[i].path, cg->dirs[i].mount, ml) == 0
              && strcmp (cg->dirs[i].path + ml, path) == 0 && cg->dirs[i].created == 2;
     }
-  ok (all, "every directory is <mount>%s, two levels to create", path);
+  tap_ok (all, "every directory is <mount>%s, two levels to create", path);
 
   struct cgroup *bad = NULL;
-  ok (cgroup_resolve ("system.slice:husk:x", "x", &bad, &err) < 0 && strstr (err->msg, "systemd"),
-      "systemd slice form refused");
+  tap_ok (cgroup_resolve ("system.slice:husk:x", "x", &bad, &err) < 0 && strstr (err->msg, "systemd"),
+          "systemd slice form refused");
   diag (&err);
-  ok (cgroup_resolve ("/a/../b", "x", &bad, &err) < 0 && strstr (err->msg, "cgroupsPath"), "\"..\" refused");
+  tap_ok (cgroup_resolve ("/a/../b", "x", &bad, &err) < 0 && strstr (err->msg, "cgroupsPath"),
+          "\"..\" refused");
   diag (&err);
   struct cgroup *rel = NULL;
-  ok (cgroup_resolve ("rel/x", "x", &rel, &err) == 0 && strstr (rel->dirs[0].path, "/rel/x"),
-      "relative path resolves under husk's own cgroup");
+  tap_ok (cgroup_resolve ("rel/x", "x", &rel, &err) == 0 && strstr (rel->dirs[0].path, "/rel/x"),
+          "relative path resolves under husk's own cgroup");
   diag (&err);
   cgroup_free (rel);
 
@@ -251,10 +237,10 @@ main (void)
   char *sd = mkdtemp (tmpl);
   int sdfd = open (sd, O_RDONLY | O_DIRECTORY);
   struct cgroup *back = NULL;
-  ok (cgroup_record_write (sdfd, cg, NULL, &err) == 0 && cgroup_record_read (sdfd, &back, NULL, &err) == 0
-          && back && back->n == cg->n && strcmp (back->dirs[0].path, cg->dirs[0].path) == 0
-          && back->dirs[0].created == 2 && back->layout == cg->layout,
-      "cgroup.json round trip");
+  tap_ok (cgroup_record_write (sdfd, cg, NULL, &err) == 0 && cgroup_record_read (sdfd, &back, NULL, &err) == 0
+              && back && back->n == cg->n && strcmp (back->dirs[0].path, cg->dirs[0].path) == 0
+              && back->dirs[0].created == 2 && back->layout == cg->layout,
+          "cgroup.json round trip");
   diag (&err);
   cgroup_free (back);
   back = NULL;
@@ -264,123 +250,126 @@ main (void)
                                          "\"cpu\":{\"cpus\":\"0\",\"shares\":18446744073709551615}}");
   struct oci_resources *upd = resources ("{\"memory\":{\"limit\":2000},\"cpu\":{\"mems\":\"0\"}}");
   struct oci_resources *got = NULL;
-  ok (cgroup_record_write (sdfd, cg, rec, &err) == 0 && cgroup_record_update (sdfd, upd, &err) == 0
-          && cgroup_record_read (sdfd, &back, &got, &err) == 0 && got && got->memory
-          && got->memory->limit.v == 2000 && got->memory->swap.set && got->memory->swap.v == -1
-          && got->has_pids && got->pids_limit.v == 5 && got->cpu && got->cpu->cpus
-          && strcmp (got->cpu->cpus, "0") == 0 && got->cpu->mems && got->cpu->shares.v == UINT64_MAX,
-      "recorded resources keep an update's values and the rest");
+  tap_ok (cgroup_record_write (sdfd, cg, rec, &err) == 0 && cgroup_record_update (sdfd, upd, &err) == 0
+              && cgroup_record_read (sdfd, &back, &got, &err) == 0 && got && got->memory
+              && got->memory->limit.v == 2000 && got->memory->swap.set && got->memory->swap.v == -1
+              && got->has_pids && got->pids_limit.v == 5 && got->cpu && got->cpu->cpus
+              && strcmp (got->cpu->cpus, "0") == 0 && got->cpu->mems && got->cpu->shares.v == UINT64_MAX,
+          "recorded resources keep an update's values and the rest");
   diag (&err);
   oci_resources_free (rec);
   oci_resources_free (upd);
   oci_resources_free (got);
   cgroup_free (back);
 
-  ok (cgroup_create (cg, &err) == 0, "create");
+  tap_ok (cgroup_create (cg, &err) == 0, "create");
   diag (&err);
   all = true;
   for (size_t i = 0; i < cg->n; i++)
     all &= access (cg->dirs[i].path, F_OK) == 0;
-  ok (all, "every directory exists");
+  tap_ok (all, "every directory exists");
 
   /* Resources: each value seen in the controller's file. */
   struct oci_resources *res
       = resources ("{\"memory\":{\"limit\":67108864,\"reservation\":33554432},"
                    "\"cpu\":{\"shares\":512,\"quota\":50000,\"period\":100000,\"cpus\":\"0\"},"
                    "\"pids\":{\"limit\":42}}");
-  ok (cgroup_apply (cg, res, false, &err) == 0, "apply memory, cpu, cpuset, pids");
+  tap_ok (cgroup_apply (cg, res, false, &err) == 0, "apply memory, cpu, cpuset, pids");
   diag (&err);
   oci_resources_free (res);
-  ok (str_is (ctl_read (cg, "memory", "memory.limit_in_bytes", "memory.max"), "67108864"), "memory limit");
-  ok (str_is (ctl_read (cg, "memory", "memory.soft_limit_in_bytes", "memory.low"), "33554432"),
-      "memory reservation");
+  tap_ok (str_is (ctl_read (cg, "memory", "memory.limit_in_bytes", "memory.max"), "67108864"),
+          "memory limit");
+  tap_ok (str_is (ctl_read (cg, "memory", "memory.soft_limit_in_bytes", "memory.low"), "33554432"),
+          "memory reservation");
   const struct cgroup_dir *cpu = cgroup_find (cg, "cpu");
-  ok (str_is (ctl_read (cg, "cpu", "cpu.shares", "cpu.weight"), cpu && cpu->v2 ? "20" : "512"), "cpu shares");
-  ok (str_is (ctl_read (cg, "cpu", "cpu.cfs_quota_us", "cpu.max"), cpu && cpu->v2 ? "50000 100000" : "50000"),
+  tap_ok (str_is (ctl_read (cg, "cpu", "cpu.shares", "cpu.weight"), cpu && cpu->v2 ? "20" : "512"),
+          "cpu shares");
+  tap_ok (
+      str_is (ctl_read (cg, "cpu", "cpu.cfs_quota_us", "cpu.max"), cpu && cpu->v2 ? "50000 100000" : "50000"),
       "cpu quota");
-  ok (str_is (ctl_read (cg, "cpuset", "cpuset.cpus", "cpuset.cpus"), "0"), "cpuset cpus");
-  ok (str_is (ctl_read (cg, "pids", "pids.max", "pids.max"), "42"), "pids limit");
+  tap_ok (str_is (ctl_read (cg, "cpuset", "cpuset.cpus", "cpuset.cpus"), "0"), "cpuset cpus");
+  tap_ok (str_is (ctl_read (cg, "pids", "pids.max", "pids.max"), "42"), "pids limit");
 
   /* update: only the members given change. */
   res = resources ("{\"memory\":{\"limit\":134217728},\"pids\":{\"limit\":-1}}");
-  ok (cgroup_apply (cg, res, true, &err) == 0, "update memory and pids");
+  tap_ok (cgroup_apply (cg, res, true, &err) == 0, "update memory and pids");
   diag (&err);
   oci_resources_free (res);
-  ok (str_is (ctl_read (cg, "memory", "memory.limit_in_bytes", "memory.max"), "134217728"),
-      "memory limit updated");
-  ok (str_is (ctl_read (cg, "memory", "memory.soft_limit_in_bytes", "memory.low"), "33554432"),
-      "reservation unchanged");
-  ok (str_is (ctl_read (cg, "pids", "pids.max", "pids.max"), "max"), "pids -1 is max");
+  tap_ok (str_is (ctl_read (cg, "memory", "memory.limit_in_bytes", "memory.max"), "134217728"),
+          "memory limit updated");
+  tap_ok (str_is (ctl_read (cg, "memory", "memory.soft_limit_in_bytes", "memory.low"), "33554432"),
+          "reservation unchanged");
+  tap_ok (str_is (ctl_read (cg, "pids", "pids.max", "pids.max"), "max"), "pids -1 is max");
 
   /* hugetlb wherever the host has it (here: the unified tree). */
   const struct cgroup_dir *hd = cgroup_find (cg, "hugetlb");
   if (hd && cgroup_has_file (hd, hd->v2 ? "hugetlb.2MB.max" : "hugetlb.2MB.limit_in_bytes"))
     {
       res = resources ("{\"hugepageLimits\":[{\"pageSize\":\"2MB\",\"limit\":4194304}]}");
-      ok (cgroup_apply (cg, res, false, &err) == 0, "apply hugepageLimits");
+      tap_ok (cgroup_apply (cg, res, false, &err) == 0, "apply hugepageLimits");
       diag (&err);
       oci_resources_free (res);
-      ok (str_is (ctl_read (cg, "hugetlb", "hugetlb.2MB.limit_in_bytes", "hugetlb.2MB.max"), "4194304"),
-          "hugetlb 2MB limit");
+      tap_ok (str_is (ctl_read (cg, "hugetlb", "hugetlb.2MB.limit_in_bytes", "hugetlb.2MB.max"), "4194304"),
+              "hugetlb 2MB limit");
     }
   else
     {
-      skip ("no 2MB hugetlb");
-      skip ("no 2MB hugetlb");
+      tap_skip ("no 2MB hugetlb", "apply hugepageLimits");
+      tap_skip ("no 2MB hugetlb", "hugetlb 2MB limit");
     }
   /* A controller the host lacks: an error naming it and the field. */
   if (cgroup_find (cg, "net_cls") == NULL)
     {
       res = resources ("{\"network\":{\"classID\":1048577}}");
-      ok (cgroup_apply (cg, res, false, &err) < 0 && strstr (err->msg, "network.classID")
-              && strstr (err->msg, "net_cls"),
-          "network.classID without net_cls: clear error");
+      tap_ok (cgroup_apply (cg, res, false, &err) < 0 && strstr (err->msg, "network.classID")
+                  && strstr (err->msg, "net_cls"),
+              "network.classID without net_cls: clear error");
       diag (&err);
       oci_resources_free (res);
     }
   else
-    skip ("net_cls is mounted");
+    tap_skip ("net_cls is mounted", "network.classID without net_cls: clear error");
   if (cgroup_find (cg, "rdma") == NULL)
     {
       res = resources ("{\"rdma\":{\"mlx5_0\":{\"hcaHandles\":3}}}");
-      ok (cgroup_apply (cg, res, false, &err) < 0 && strstr (err->msg, "rdma"),
-          "rdma without the controller");
+      tap_ok (cgroup_apply (cg, res, false, &err) < 0 && strstr (err->msg, "rdma"),
+              "rdma without the controller");
       diag (&err);
       oci_resources_free (res);
     }
   else
-    skip ("rdma is mounted");
+    tap_skip ("rdma is mounted", "rdma without the controller");
   const struct cgroup_dir *bd = cgroup_find (cg, "blkio");
   if (bd && !bd->v2 && !cgroup_has_file (bd, "blkio.weight") && !cgroup_has_file (bd, "blkio.bfq.weight"))
     {
       res = resources ("{\"blockIO\":{\"weight\":300}}");
-      ok (cgroup_apply (cg, res, false, &err) < 0 && strstr (err->msg, "blockIO.weight"),
-          "blockIO.weight without weight files: clear error");
+      tap_ok (cgroup_apply (cg, res, false, &err) < 0 && strstr (err->msg, "blockIO.weight"),
+              "blockIO.weight without weight files: clear error");
       diag (&err);
       oci_resources_free (res);
     }
   else if (bd)
     {
       res = resources ("{\"blockIO\":{\"weight\":300}}");
-      ok (cgroup_apply (cg, res, false, &err) == 0, "blockIO.weight");
+      tap_ok (cgroup_apply (cg, res, false, &err) == 0, "blockIO.weight");
       diag (&err);
       oci_resources_free (res);
       char *w = cgroup_read (bd, cgroup_has_file (bd, "blkio.weight") ? "blkio.weight" : "blkio.bfq.weight");
-      ok (w && strstr (w, "300"), "blockIO.weight in the weight file (%s)", w ? w : "missing");
+      tap_ok (w && strstr (w, "300"), "blockIO.weight in the weight file (%s)", w ? w : "missing");
       free (w);
     }
   else
-    skip ("no blkio controller");
+    tap_skip ("no blkio controller", "blockIO.weight");
   if (cg->layout == CGROUP_LAYOUT_HYBRID)
     {
       res = resources ("{\"unified\":{\"memory.max\":\"1000000\"}}");
-      ok (cgroup_apply (cg, res, false, &err) < 0 && strstr (err->msg, "bound to cgroup v1"),
-          "unified key of a v1 controller refused on hybrid");
+      tap_ok (cgroup_apply (cg, res, false, &err) < 0 && strstr (err->msg, "bound to cgroup v1"),
+              "unified key of a v1 controller refused on hybrid");
       diag (&err);
       oci_resources_free (res);
     }
   else
-    skip ("not hybrid");
+    tap_skip ("not hybrid", "unified key of a v1 controller refused on hybrid");
 
   /* The cgroup tree inside a container, with and without a cgroup
      namespace.  pids.max is 42 again first. */
@@ -393,63 +382,63 @@ main (void)
     {
       int wfd;
       mount_ns = ns;
-      pid_t mp = child (&wfd, try_mount);
-      ok (cgroup_join (cg, mp, &err) == 0, "join the mounting child");
-      diag (&err);
+      pid_t mp = joined_child (cg, &wfd, try_mount);
+      tap_ok (mp > 0, "the mounting child joins");
       if (write (wfd, "x", 1) != 1)
         return 1;
       int st = wait_status (mp);
-      ok (WIFEXITED (st) && WEXITSTATUS (st) == 0,
-          "cgroup mount %s a cgroup namespace: own pids.max, read-only (%d)", ns ? "with" : "without",
-          WEXITSTATUS (st));
+      tap_ok (WIFEXITED (st) && WEXITSTATUS (st) == 0,
+              "cgroup mount %s a cgroup namespace: own pids.max, read-only (%d)", ns ? "with" : "without",
+              WEXITSTATUS (st));
       close (wfd);
     }
 
   /* join, pids, freeze, kill --all */
   int wfd;
-  pid_t pid = child (&wfd, sleep_forever);
-  ok (cgroup_join (cg, pid, &err) == 0, "join a child");
-  diag (&err);
+  pid_t pid = joined_child (cg, &wfd, sleep_forever);
+  tap_ok (pid > 0, "a child joins");
   pid_t *pids = NULL;
   size_t n = 0;
-  ok (cgroup_pids (cg, &pids, &n, &err) == 0 && n == 1 && pids[0] == pid, "pids lists the child");
+  tap_ok (cgroup_pids (cg, &pids, &n, &err) == 0 && n == 1 && pids[0] == pid, "pids lists the child");
   diag (&err);
   free (pids);
-  ok (cgroup_freeze (cg, true, &err) == 0 && cgroup_is_frozen (cg), "freeze");
+  tap_ok (cgroup_freeze (cg, true, &err) == 0 && cgroup_is_frozen (cg), "freeze");
   diag (&err);
-  ok (cgroup_freeze (cg, false, &err) == 0 && !cgroup_is_frozen (cg), "thaw");
+  tap_ok (cgroup_freeze (cg, false, &err) == 0 && !cgroup_is_frozen (cg), "thaw");
   diag (&err);
-  ok (cgroup_kill_all (cg, SIGTERM, &err) == 0, "kill all SIGTERM");
+  tap_ok (cgroup_kill_all (cg, SIGTERM, &err) == 0, "kill all SIGTERM");
   diag (&err);
   int st = wait_status (pid);
-  ok (WIFSIGNALED (st) && WTERMSIG (st) == SIGTERM, "the child died of SIGTERM");
+  tap_ok (WIFSIGNALED (st) && WTERMSIG (st) == SIGTERM, "the child died of SIGTERM");
   close (wfd);
 
   /* Device rules: the default set allows /dev/null, denies a block node. */
   snprintf (device_dir, sizeof device_dir, "%s", sd);
   char node[96];
   snprintf (node, sizeof node, "%s/blk", sd);
-  ok (mknod (node, S_IFBLK | 0600, makedev (7, 250)) == 0, "mknod a loop-like block node");
+  tap_ok (mknod (node, S_IFBLK | 0600, makedev (7, 250)) == 0, "mknod a loop-like block node");
   const struct cgroup_dir *dd = cgroup_find (cg, "devices");
   if (dd && !dd->v2)
     {
-      pid = child (&wfd, try_devices);
-      ok (cgroup_join (cg, pid, &err) == 0 && cgroup_devices_apply (cg, NULL, NULL, &err) == 0,
-          "v1 default device rules");
+      pid = joined_child (cg, &wfd, try_devices);
+      tap_ok (pid > 0 && cgroup_devices_apply (cg, NULL, NULL, &err) == 0, "v1 default device rules");
       diag (&err);
       _cleanup_free_ char *list = cgroup_read (dd, "devices.list");
-      ok (list && strstr (list, "c 1:3 rwm") && !strstr (list, "a *:*"),
-          "devices.list has the defaults only");
+      tap_ok (list && strstr (list, "c 1:3 rwm") && !strstr (list, "a *:*"),
+              "devices.list has the defaults only");
       if (write (wfd, "x", 1) != 1)
         return 1;
       st = wait_status (pid);
-      ok (WIFEXITED (st) && WEXITSTATUS (st) == 0,
-          "in the cgroup: /dev/null opens, the block node does not (%d)", WEXITSTATUS (st));
+      tap_ok (WIFEXITED (st) && WEXITSTATUS (st) == 0,
+              "in the cgroup: /dev/null opens, the block node does not (%d)", WEXITSTATUS (st));
       close (wfd);
     }
   else
-    for (int i = 0; i < 3; i++)
-      skip ("no v1 devices controller");
+    {
+      tap_skip ("no v1 devices controller", "v1 default device rules");
+      tap_skip ("no v1 devices controller", "devices.list has the defaults only");
+      tap_skip ("no v1 devices controller", "in the cgroup: /dev/null opens, the block node does not");
+    }
 
   /* The v2 program, wherever a unified hierarchy exists (also on hybrid:
      the kernel checks both). */
@@ -465,33 +454,37 @@ main (void)
         { false, 'c', 1, 5, CGROUP_DEV_READ },
       };
       /* Twice: the second replaces the first. */
-      ok (cgroup_devices_bpf_attach (ud->path, rules, 2, &err) == 0
-              && cgroup_devices_bpf_attach (ud->path, rules, 3, &err) == 0,
-          "attach the BPF device program twice");
+      tap_ok (cgroup_devices_bpf_attach (ud->path, rules, 2, &err) == 0
+                  && cgroup_devices_bpf_attach (ud->path, rules, 3, &err) == 0,
+              "attach the BPF device program twice");
       diag (&err);
-      pid = child (&wfd, try_bpf);
-      ok (cgroup_join (cg, pid, &err) == 0, "join");
-      diag (&err);
+      pid = joined_child (cg, &wfd, try_bpf);
+      tap_ok (pid > 0, "join");
       if (write (wfd, "x", 1) != 1)
         return 1;
       st = wait_status (pid);
-      ok (WIFEXITED (st) && WEXITSTATUS (st) == 0,
-          "BPF rules: /dev/null opens, /dev/zero (denied by the last rule) does not (%d)", WEXITSTATUS (st));
+      tap_ok (WIFEXITED (st) && WEXITSTATUS (st) == 0,
+              "BPF rules: /dev/null opens, /dev/zero (denied by the last rule) does not (%d)",
+              WEXITSTATUS (st));
       close (wfd);
     }
   else
-    for (int i = 0; i < 3; i++)
-      skip ("no unified hierarchy");
+    {
+      tap_skip ("no unified hierarchy", "attach the BPF device program twice");
+      tap_skip ("no unified hierarchy", "join");
+      tap_skip ("no unified hierarchy",
+                "BPF rules: /dev/null opens, /dev/zero (denied by the last rule) does not");
+    }
   unlink (node);
 
   /* destroy kills what is left and removes both levels. */
-  pid = child (&wfd, sleep_forever);
-  ok (cgroup_join (cg, pid, &err) == 0 && cgroup_freeze (cg, true, &err) == 0, "a frozen leftover");
+  pid = joined_child (cg, &wfd, sleep_forever);
+  tap_ok (pid > 0 && cgroup_freeze (cg, true, &err) == 0, "a frozen leftover");
   diag (&err);
-  ok (cgroup_destroy (cg, &err) == 0, "destroy");
+  tap_ok (cgroup_destroy (cg, &err) == 0, "destroy");
   diag (&err);
   st = wait_status (pid);
-  ok (WIFSIGNALED (st) && WTERMSIG (st) == SIGKILL, "the leftover was killed");
+  tap_ok (WIFSIGNALED (st) && WTERMSIG (st) == SIGKILL, "the leftover was killed");
   close (wfd);
   all = true;
   for (size_t i = 0; i < cg->n; i++)
@@ -499,7 +492,7 @@ main (void)
       _cleanup_free_ char *t = xasprintf ("%s%s", cg->dirs[i].mount, top);
       all &= access (cg->dirs[i].path, F_OK) < 0 && access (t, F_OK) < 0;
     }
-  ok (all, "no directory is left");
+  tap_ok (all, "no directory is left");
 
   /* A cgroup that existed before is used and left in place. */
   struct cgroup *pre = NULL;
@@ -514,12 +507,12 @@ main (void)
       cgroup_free (pre);
       pre = NULL;
     }
-  ok (cgroup_resolve (path, "c1", &pre, &err) == 0 && pre->dirs[0].created == 0,
-      "existing cgroup: created 0");
+  tap_ok (cgroup_resolve (path, "c1", &pre, &err) == 0 && pre->dirs[0].created == 0,
+          "existing cgroup: created 0");
   diag (&err);
-  ok (cgroup_create (pre, &err) == 0 && cgroup_destroy (pre, &err) == 0
-          && access (pre->dirs[0].path, F_OK) == 0,
-      "create and destroy leave it in place");
+  tap_ok (cgroup_create (pre, &err) == 0 && cgroup_destroy (pre, &err) == 0
+              && access (pre->dirs[0].path, F_OK) == 0,
+          "create and destroy leave it in place");
   diag (&err);
   for (size_t i = 0; pre && i < pre->n; i++)
     {
@@ -532,6 +525,5 @@ main (void)
   unlinkat (sdfd, "cgroup.json", 0);
   close (sdfd);
   rmdir (sd);
-  printf ("1..%d\n", test_no);
-  return failures ? 1 : 0;
+  return tap_done ();
 }

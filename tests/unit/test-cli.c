@@ -8,18 +8,7 @@
 #include <string.h>
 
 #include "cmd.h"
-
-static int test_no;
-static int failures;
-
-static void
-ok (int cond, const char *name)
-{
-  test_no++;
-  if (!cond)
-    failures++;
-  printf ("%s %d - %s\n", cond ? "ok" : "not ok", test_no, name);
-}
+#include "tap.h"
 
 static int
 id_ok (const char *id)
@@ -75,68 +64,69 @@ main (void)
   memset (long_bad, 'a', CONTAINER_ID_MAX + 1);
   long_bad[CONTAINER_ID_MAX + 1] = '\0';
 
-  printf ("1..24\n");
-  ok (id_ok ("abc-DEF_1.2+3"), "id: letters, digits and _+-. accepted");
-  ok (id_ok ("a..b"), "id: dots inside accepted");
-  ok (id_ok (long_ok), "id: 1024 bytes accepted");
-  ok (!id_ok (long_bad), "id: 1025 bytes refused");
-  ok (!id_ok (""), "id: empty refused");
-  ok (!id_ok ("."), "id: . refused");
-  ok (!id_ok (".."), "id: .. refused");
-  ok (!id_ok (".hidden"), "id: leading dot refused");
-  ok (!id_ok ("a/b") && !id_ok ("../x") && !id_ok ("/abs"), "id: slashes refused");
-  ok (!id_ok ("a b") && !id_ok ("a\nb") && !id_ok ("a\tb"), "id: whitespace refused");
-  ok (!id_ok ("caf\xc3\xa9") && !id_ok ("a:b") && !id_ok ("a*"), "id: unicode and punctuation refused");
-  ok (!id_ok (NULL), "id: NULL refused");
+  tap_plan (24);
+  tap_ok (id_ok ("abc-DEF_1.2+3"), "id: letters, digits and _+-. accepted");
+  tap_ok (id_ok ("a..b"), "id: dots inside accepted");
+  tap_ok (id_ok (long_ok), "id: 1024 bytes accepted");
+  tap_ok (!id_ok (long_bad), "id: 1025 bytes refused");
+  tap_ok (!id_ok (""), "id: empty refused");
+  tap_ok (!id_ok ("."), "id: . refused");
+  tap_ok (!id_ok (".."), "id: .. refused");
+  tap_ok (!id_ok (".hidden"), "id: leading dot refused");
+  tap_ok (!id_ok ("a/b") && !id_ok ("../x") && !id_ok ("/abs"), "id: slashes refused");
+  tap_ok (!id_ok ("a b") && !id_ok ("a\nb") && !id_ok ("a\tb"), "id: whitespace refused");
+  tap_ok (!id_ok ("caf\xc3\xa9") && !id_ok ("a:b") && !id_ok ("a*"), "id: unicode and punctuation refused");
+  tap_ok (!id_ok (NULL), "id: NULL refused");
 
   struct cmd_args a;
   char *msg;
   int r = parse (&a, &msg, "test", "--bundle", "/b", "-d", "-e", "A=1", "--env=B=2", "ctr", NULL);
-  ok (r == 0 && strcmp (cmd_opt (&a, "bundle"), "/b") == 0, "--bundle VALUE");
-  ok (r == 0 && cmd_flag (&a, "detach"), "-d short flag");
+  tap_ok (r == 0 && strcmp (cmd_opt (&a, "bundle"), "/b") == 0, "--bundle VALUE");
+  tap_ok (r == 0 && cmd_flag (&a, "detach"), "-d short flag");
   size_t n = 0;
   const char *const *env = cmd_opt_list (&a, "env", &n);
-  ok (r == 0 && n == 2 && strcmp (env[0], "A=1") == 0 && strcmp (env[1], "B=2") == 0,
-      "repeatable --env keeps every value");
-  ok (r == 0 && a.argc == 1 && strcmp (a.argv[0], "ctr") == 0, "positional id after options");
+  tap_ok (r == 0 && n == 2 && strcmp (env[0], "A=1") == 0 && strcmp (env[1], "B=2") == 0,
+          "repeatable --env keeps every value");
+  tap_ok (r == 0 && a.argc == 1 && strcmp (a.argv[0], "ctr") == 0, "positional id after options");
   cmd_args_free (&a);
   free (msg);
 
   r = parse (&a, &msg, "test", "-bundle", "/single-dash", "--detach=false", "ctr", NULL);
-  ok (r == 0 && strcmp (cmd_opt (&a, "bundle"), "/single-dash") == 0, "Go-style single-dash long option");
-  ok (r == 0 && !cmd_flag (&a, "detach"), "--detach=false is false");
+  tap_ok (r == 0 && strcmp (cmd_opt (&a, "bundle"), "/single-dash") == 0, "Go-style single-dash long option");
+  tap_ok (r == 0 && !cmd_flag (&a, "detach"), "--detach=false is false");
   cmd_args_free (&a);
   free (msg);
 
   r = parse (&a, &msg, "test", "--detach=maybe", "ctr", NULL);
-  ok (r < 0 && msg && strstr (msg, "invalid boolean value \"maybe\""), "bad boolean refused");
+  tap_ok (r < 0 && msg && strstr (msg, "invalid boolean value \"maybe\""), "bad boolean refused");
   cmd_args_free (&a);
   free (msg);
 
   r = parse (&a, &msg, "test", "--nope", "ctr", NULL);
-  ok (r < 0 && msg && strstr (msg, "--nope"), "unknown flag named in the error");
+  tap_ok (r < 0 && msg && strstr (msg, "--nope"), "unknown flag named in the error");
   cmd_args_free (&a);
   free (msg);
 
   r = parse (&a, &msg, "test", "--bundle", NULL);
-  ok (r < 0 && msg && strstr (msg, "--bundle"), "missing value refused");
+  tap_ok (r < 0 && msg && strstr (msg, "--bundle"), "missing value refused");
   cmd_args_free (&a);
   free (msg);
 
   r = parse (&a, &msg, "test", "../evil", NULL);
-  ok (r < 0 && msg && strstr (msg, "invalid container id"), "bad id refused by the parser");
+  tap_ok (r < 0 && msg && strstr (msg, "invalid container id"), "bad id refused by the parser");
   cmd_args_free (&a);
   free (msg);
 
   r = parse (&a, &msg, "test", "--help", NULL);
-  ok (r == 1, "--help reported to the caller");
+  tap_ok (r == 1, "--help reported to the caller");
   cmd_args_free (&a);
   free (msg);
 
   r = parse (&a, &msg, "test", "ctr", "--bundle", "x", NULL);
-  ok (r == 0 && a.argc == 3 && cmd_opt (&a, "bundle") == NULL, "options after the id are arguments, as in runc");
+  tap_ok (r == 0 && a.argc == 3 && cmd_opt (&a, "bundle") == NULL,
+          "options after the id are arguments, as in runc");
   cmd_args_free (&a);
   free (msg);
 
-  return failures ? 1 : 0;
+  return tap_done ();
 }

@@ -8,26 +8,13 @@
 
 #include "mounts.h"
 #include "sysctl.h"
-
-static int n_test;
-static int n_failed;
-
-static void
-ok (int cond, const char *name)
-{
-  n_test++;
-  if (!cond)
-    n_failed++;
-  printf ("%s %d - %s\n", cond ? "ok" : "not ok", n_test, name);
-}
+#include "tap.h"
 
 static void
 check_clean (const char *in, const char *want)
 {
   char *got = mounts_clean_path (in);
-  char name[256];
-  snprintf (name, sizeof name, "clean \"%s\" -> \"%s\" (got \"%s\")", in, want, got);
-  ok (strcmp (got, want) == 0, name);
+  tap_ok (strcmp (got, want) == 0, "clean \"%s\" -> \"%s\" (got \"%s\")", in, want, got);
   free (got);
 }
 
@@ -47,15 +34,11 @@ check_sysctl (const char *key, const char *const *ns, const char *want_err)
   struct oci_config c = { .linux_ = &l };
   struct husk_error *err = NULL;
   int r = sysctl_check (&c, &err);
-  char name[512];
-  snprintf (name, sizeof name, "sysctl \"%s\": %s%s", key, want_err ? "refused: " : "accepted",
-            want_err ? want_err : "");
-  if (want_err == NULL)
-    ok (r == 0 && err == NULL, name);
-  else
-    ok (r < 0 && err != NULL && strstr (err->msg, want_err) != NULL, name);
+  bool pass = want_err == NULL ? r == 0 && err == NULL
+                               : r < 0 && err != NULL && strstr (err->msg, want_err) != NULL;
+  tap_ok (pass, "sysctl \"%s\": %s%s", key, want_err ? "refused: " : "accepted", want_err ? want_err : "");
   if (err && want_err && !strstr (err->msg, want_err))
-    printf ("# got: %s\n", err->msg);
+    tap_diag ("got: %s", err->msg);
   husk_error_free (err);
 }
 
@@ -65,7 +48,7 @@ main (void)
   static const char *const all[] = { "network", "ipc", "uts", "mount", "pid", NULL };
   static const char *const none[] = { "mount", NULL };
 
-  printf ("1..22\n");
+  tap_plan (22);
   check_clean ("/", "");
   check_clean ("/proc", "proc");
   check_clean ("//a/./b//c/", "a/b/c");
@@ -89,5 +72,5 @@ main (void)
   check_sysctl ("kernel.domainname", none, "needs a new uts namespace");
   check_sysctl ("net/../kernel/core_pattern", all, "is not a valid key");
   check_sysctl ("net..ipv4", all, "is not a valid key");
-  return n_failed ? 1 : 0;
+  return tap_done ();
 }

@@ -3,7 +3,6 @@
    own parser, and the features document against the tables it lists. */
 #include <config.h>
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,21 +13,7 @@
 #include "oci_gen.h"
 #include "oci_spec_default.h"
 #include "oci_tables.h"
-
-static int tap_count;
-static int tap_failed;
-
-static void __attribute__ ((format (printf, 2, 3))) tap_ok (bool pass, const char *fmt, ...)
-{
-  va_list ap;
-  printf ("%s %d - ", pass ? "ok" : "not ok", ++tap_count);
-  va_start (ap, fmt);
-  vprintf (fmt, ap);
-  va_end (ap);
-  putchar ('\n');
-  if (!pass)
-    tap_failed++;
-}
+#include "tap.h"
 
 static void
 test_gen_writer (void)
@@ -248,10 +233,10 @@ test_features (void)
 int
 main (void)
 {
-  printf ("1..30\n");
+  tap_plan (30);
   test_gen_writer ();
   test_spec_default (false);
   test_spec_default (true);
   test_features ();
-  return tap_failed ? 1 : 0;
+  return tap_done ();
 }

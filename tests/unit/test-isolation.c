@@ -7,23 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "identity.h"
 #include "idmap.h"
 #include "namespaces.h"
 #include "proclimits.h"
-
-static int n_test;
-static int n_failed;
-
-static void
-ok (int cond, const char *name)
-{
-  n_test++;
-  if (!cond)
-    n_failed++;
-  printf ("%s %d - %s\n", cond ? "ok" : "not ok", n_test, name);
-}
+#include "tap.h"
 
 /* A config: the minimum, with `process_extra` and `linux_extra` members
    spliced into process and linux. */
@@ -54,18 +44,11 @@ config (const char *process_extra, const char *linux_extra)
 static void
 expect (int ret, struct husk_error *err, const char *what, const char *want_err)
 {
-  char name[768];
   if (want_err == NULL)
-    {
-      snprintf (name, sizeof name, "%s: accepted%s%s", what, err ? " (got: " : "", err ? err->msg : "");
-      ok (ret == 0 && err == NULL, name);
-    }
+    tap_ok (ret == 0 && err == NULL, "%s: accepted%s%s", what, err ? " (got: " : "", err ? err->msg : "");
   else
-    {
-      snprintf (name, sizeof name, "%s: refused with \"%s\" (got \"%s\")", what, want_err,
-                err ? err->msg : "");
-      ok (ret < 0 && err && strstr (err->msg, want_err) != NULL, name);
-    }
+    tap_ok (ret < 0 && err && strstr (err->msg, want_err) != NULL, "%s: refused with \"%s\" (got \"%s\")",
+            what, want_err, err ? err->msg : "");
   husk_error_free (err);
 }
 
@@ -116,16 +99,65 @@ check_plan (const char *lin, int want_new, int want_clone, const char *want_err)
   snprintf (what, sizeof what, "plan %s", lin);
   if (want_err == NULL && r == 0)
     {
-      char name[1024];
-      snprintf (name, sizeof name, "%s: new %#x clone %#x (want %#x %#x)", what, plan.new_flags,
-                plan.clone_flags, want_new, want_clone);
-      ok (plan.new_flags == want_new && plan.clone_flags == want_clone, name);
+      tap_ok (plan.new_flags == want_new && plan.clone_flags == want_clone,
+              "%s: new %#x clone %#x (want %#x %#x)", what, plan.new_flags, plan.clone_flags, want_new,
+              want_clone);
       namespaces_plan_close (&plan);
     }
   else
     expect (r, err, what, want_err);
   free (json);
   oci_config_free (c);
+}
+
+/* A child in a user and a mount namespace of its own (not the test's,
+   which a plan may not join), alive until the test exits: its pid. */
+static int
+spawn_other_namespaces (void)
+{
+  int hold[2], ready[2];
+  if (pipe (hold) < 0 || pipe (ready) < 0)
+    abort ();
+  pid_t pid = fork ();
+  if (pid < 0)
+    abort ();
+  if (pid == 0)
+    {
+      char c;
+      close (hold[1]);
+      close (ready[0]);
+      if (unshare (CLONE_NEWUSER | CLONE_NEWNS) < 0 || write (ready[1], "r", 1) != 1)
+        _exit (1);
+      /* EOF when the test exits. */
+      while (read (hold[0], &c, 1) > 0)
+        ;
+      _exit (0);
+    }
+  close (hold[0]);
+  close (ready[1]);
+  char c;
+  if (read (ready[0], &c, 1) != 1)
+    {
+      tap_diag ("the namespace child failed");
+      exit (1);
+    }
+  close (ready[0]);
+  return (int) pid;
+}
+
+/* check_plan with every "@" in LIN replaced by PID. */
+static void
+check_plan_with (const char *lin, int pid, int want_new, int want_clone, const char *want_err)
+{
+  char buf[512];
+  size_t n = 0;
+  for (const char *p = lin; *p && n < sizeof buf - 16; p++)
+    if (*p == '@')
+      n += (size_t) snprintf (buf + n, sizeof buf - n, "%d", pid);
+    else
+      buf[n++] = *p;
+  buf[n] = '\0';
+  check_plan (buf, want_new, want_clone, want_err);
 }
 
 int
@@ -136,11 +168,11 @@ main (void)
   oci_id_mappingv maps = { m, 2 };
   oci_id_mappingv none = { NULL, 0 };
   uint32_t h = 0;
-  ok (idmap_to_host (&maps, 9, &h) && h == 100009, "to_host: last id of the first range");
-  ok (idmap_to_host (&maps, 1004, &h) && h == 200004, "to_host: in the second range");
-  ok (!idmap_to_host (&maps, 10, &h), "to_host: just past the first range is unmapped");
-  ok (!idmap_to_host (&maps, 1005, &h), "to_host: just past the second range is unmapped");
-  ok (idmap_to_host (&none, 42, &h) && h == 42, "to_host: no maps is the identity");
+  tap_ok (idmap_to_host (&maps, 9, &h) && h == 100009, "to_host: last id of the first range");
+  tap_ok (idmap_to_host (&maps, 1004, &h) && h == 200004, "to_host: in the second range");
+  tap_ok (!idmap_to_host (&maps, 10, &h), "to_host: just past the first range is unmapped");
+  tap_ok (!idmap_to_host (&maps, 1005, &h), "to_host: just past the second range is unmapped");
+  tap_ok (idmap_to_host (&none, 42, &h) && h == 42, "to_host: no maps is the identity");
 
   const char *two = "\"uidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 1000}],"
                     " \"gidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 1000}]";
@@ -198,21 +230,36 @@ main (void)
   check_plan (
       "\"namespaces\": [{\"type\": \"mount\"}, {\"type\": \"network\", \"path\": \"/proc/self/ns/net\"}]",
       CLONE_NEWNS, CLONE_NEWNS, NULL);
-  /* A joined user namespace: the init unshares the new kinds itself. */
-  check_plan ("\"namespaces\": [{\"type\": \"mount\"}, {\"type\": \"uts\"},"
-              " {\"type\": \"user\", \"path\": \"/proc/self/ns/user\"}]",
-              CLONE_NEWNS | CLONE_NEWUTS, 0, NULL);
+  /* A joined user namespace: the init unshares the new kinds itself;
+     with a new pid namespace, the intermediate clones them. */
+  int other = spawn_other_namespaces ();
+  check_plan_with ("\"namespaces\": [{\"type\": \"mount\"}, {\"type\": \"uts\"},"
+                   " {\"type\": \"user\", \"path\": \"/proc/@/ns/user\"}]",
+                   other, CLONE_NEWNS | CLONE_NEWUTS, 0, NULL);
+  check_plan_with ("\"namespaces\": [{\"type\": \"mount\"}, {\"type\": \"pid\"}, {\"type\": \"cgroup\"},"
+                   " {\"type\": \"user\", \"path\": \"/proc/@/ns/user\"}]",
+                   other, CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWCGROUP, CLONE_NEWNS | CLONE_NEWPID, NULL);
   check_plan ("\"namespaces\": [{\"type\": \"mount\"}, {\"type\": \"pid\"},"
               " {\"type\": \"user\", \"path\": \"/proc/self/ns/user\"}]",
-              0, 0, "a new pid namespace with a joined user namespace");
+              0, 0, "linux.namespaces[2].path \"/proc/self/ns/user\": husk's own user namespace");
+  /* A joined mount namespace: the rootfs is set up in it, by a root that
+     can mount there. */
+  check_plan_with ("\"namespaces\": [{\"type\": \"mount\", \"path\": \"/proc/@/ns/mnt\"},"
+                   " {\"type\": \"user\", \"path\": \"/proc/@/ns/user\"}]",
+                   other, 0, 0, NULL);
+  check_plan_with ("\"namespaces\": [{\"type\": \"mount\", \"path\": \"/proc/@/ns/mnt\"}, {\"type\": \"pid\"}]",
+                   other, CLONE_NEWPID, CLONE_NEWPID, NULL);
+  check_plan_with ("\"namespaces\": [{\"type\": \"mount\", \"path\": \"/proc/@/ns/mnt\"}, {\"type\": \"user\"}]",
+                   other, 0, 0, "a joined mount namespace with a new user namespace");
+  check_plan ("\"namespaces\": [{\"type\": \"mount\", \"path\": \"/proc/self/ns/mnt\"}]", 0, 0,
+              "linux.namespaces[0].path \"/proc/self/ns/mnt\": husk's own mount namespace");
   check_plan ("\"namespaces\": [{\"type\": \"mount\"}, {\"type\": \"mount\"}]", 0, 0,
               "linux.namespaces[1]: duplicate namespace \"mount\"");
   check_plan ("\"namespaces\": [{\"type\": \"mount\"}, {\"type\": \"uts\", \"path\": \"/proc/self/ns/ipc\"}]",
               0, 0, "a namespace of kind ipc, not uts");
-  check_plan ("\"namespaces\": [{\"type\": \"pid\"}]", 0, 0, "a new mount namespace is required");
+  check_plan ("\"namespaces\": [{\"type\": \"pid\"}]", 0, 0, "a mount namespace, new or joined, is required");
   check_plan ("\"namespaces\": [{\"type\": \"mount\"}], \"timeOffsets\": {\"boottime\": {\"secs\": 1}}", 0, 0,
               "linux.timeOffsets: needs a new time namespace");
 
-  printf ("1..%d\n", n_test);
-  return n_failed ? 1 : 0;
+  return tap_done ();
 }

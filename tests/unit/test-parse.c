@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,53 +13,18 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "json-quotes.h"
 #include "oci_config.h"
+#include "tap.h"
 
-static int tap_count;
-static int tap_failed;
 static bool test_ok;    /* cleared by a failed CHECK inside one test */
-
-static void __attribute__ ((format (printf, 2, 3)))
-tap_ok (bool pass, const char *fmt, ...)
-{
-  va_list ap;
-  printf ("%s %d - ", pass ? "ok" : "not ok", ++tap_count);
-  va_start (ap, fmt);
-  vprintf (fmt, ap);
-  va_end (ap);
-  putchar ('\n');
-  if (!pass)
-    tap_failed++;
-}
-
-static void __attribute__ ((format (printf, 2, 3)))
-tap_skip (const char *why, const char *fmt, ...)
-{
-  va_list ap;
-  printf ("ok %d - ", ++tap_count);
-  va_start (ap, fmt);
-  vprintf (fmt, ap);
-  va_end (ap);
-  printf (" # SKIP %s\n", why);
-}
-
-static void __attribute__ ((format (printf, 1, 2)))
-diag (const char *fmt, ...)
-{
-  va_list ap;
-  fputs ("# ", stdout);
-  va_start (ap, fmt);
-  vprintf (fmt, ap);
-  va_end (ap);
-  putchar ('\n');
-}
 
 static void
 check_str (const char *what, const char *got, const char *want)
 {
   if ((got == NULL) != (want == NULL) || (got && strcmp (got, want) != 0))
     {
-      diag ("%s: got %s%s%s, want %s%s%s", what, got ? "\"" : "", got ? got : "NULL",
+      tap_diag ("%s: got %s%s%s, want %s%s%s", what, got ? "\"" : "", got ? got : "NULL",
             got ? "\"" : "", want ? "\"" : "", want ? want : "NULL", want ? "\"" : "");
       test_ok = false;
     }
@@ -71,7 +35,7 @@ check_int (const char *what, long long got, long long want)
 {
   if (got != want)
     {
-      diag ("%s: got %lld, want %lld", what, got, want);
+      tap_diag ("%s: got %lld, want %lld", what, got, want);
       test_ok = false;
     }
 }
@@ -81,7 +45,7 @@ check_u64 (const char *what, unsigned long long got, unsigned long long want)
 {
   if (got != want)
     {
-      diag ("%s: got %llu, want %llu", what, got, want);
+      tap_diag ("%s: got %llu, want %llu", what, got, want);
       test_ok = false;
     }
 }
@@ -100,22 +64,11 @@ check_u64 (const char *what, unsigned long long got, unsigned long long want)
     {                                                                                              \
       if ((e) == NULL)                                                                             \
         {                                                                                          \
-          diag ("%s is NULL", #e);                                                                 \
+          tap_diag ("%s is NULL", #e);                                                             \
           return false;                                                                            \
         }                                                                                          \
     }                                                                                              \
   while (0)
-
-/* JSON in C literals with ' for ": every test document goes through here. */
-static char *
-json (const char *s)
-{
-  char *d = strdup (s);
-  for (char *p = d; *p; p++)
-    if (*p == '\'')
-      *p = '"';
-  return d;
-}
 
 static bool parse_ok (const char *doc_, struct oci_config **out);
 
@@ -577,7 +530,7 @@ test_full_config (void)
   test_ok = true;
   if (oci_config_parse_data (doc, strlen (doc), "config.json", &c, &err) < 0)
     {
-      diag ("%s", err);
+      tap_diag ("%s", err);
       free (err);
       free (doc);
       return false;
@@ -798,8 +751,8 @@ test_bad_case (const struct bad_case *bc)
   bool ok = rc < 0 && c == NULL && err && strcmp (err, bc->want) == 0;
   if (!ok)
     {
-      diag ("rc %d, got: %s", rc, err ? err : "(no error)");
-      diag ("  want: %s", bc->want);
+      tap_diag ("rc %d, got: %s", rc, err ? err : "(no error)");
+      tap_diag ("  want: %s", bc->want);
     }
   if (c)
     oci_config_free (c);
@@ -815,7 +768,7 @@ parse_ok (const char *doc_, struct oci_config **out)
   char *doc = json (doc_), *err = NULL;
   int rc = oci_config_parse_data (doc, strlen (doc), "config.json", out, &err);
   if (rc < 0)
-    diag ("%s", err);
+    tap_diag ("%s", err);
   free (err);
   free (doc);
   return rc == 0;
@@ -843,7 +796,7 @@ test_accepted_forms (void)
       struct oci_config *c = NULL;
       if (!parse_ok (good[i], &c))
         {
-          diag ("refused: %s", good[i]);
+          tap_diag ("refused: %s", good[i]);
           test_ok = false;
           continue;
         }
@@ -903,7 +856,7 @@ test_nul_byte (void)
   int rc = oci_config_parse_data (doc, sizeof doc - 1, "config.json", &c, &err);
   bool ok = rc < 0 && err && strcmp (err, "config.json: line 2: invalid JSON: NUL byte") == 0;
   if (!ok)
-    diag ("got: %s", err ? err : "(accepted)");
+    tap_diag ("got: %s", err ? err : "(accepted)");
   free (err);
   if (c)
     oci_config_free (c);
@@ -1009,7 +962,7 @@ test_large_map (void)
   double secs = (double) (b.tv_sec - a.tv_sec) + (double) (b.tv_nsec - a.tv_nsec) / 1e9;
   if (secs > 5 && !valgrind)
     {
-      diag ("took %.1f s", secs);
+      tap_diag ("took %.1f s", secs);
       test_ok = false;
     }
   if (c)
@@ -1062,8 +1015,8 @@ file_refused (const char *path, const char *want)
   bool ok = rc < 0 && c == NULL && err && strcmp (err, want) == 0;
   if (!ok)
     {
-      diag ("got: %s", err ? err : "(accepted)");
-      diag ("want: %s", want);
+      tap_diag ("got: %s", err ? err : "(accepted)");
+      tap_diag ("want: %s", want);
     }
   if (c)
     oci_config_free (c);
@@ -1084,7 +1037,7 @@ test_file_ok (void)
   int rc = oci_config_parse_file (link, "config.json", &c, &err);
   INT (rc, 0);
   if (rc < 0)
-    diag ("%s", err);
+    tap_diag ("%s", err);
   if (c)
     {
       test_ok = check_full_config (c) && test_ok;
@@ -1161,7 +1114,7 @@ test_file_sparse_100mb (void)
   double secs = (double) (b.tv_sec - a.tv_sec) + (double) (b.tv_nsec - a.tv_nsec) / 1e9;
   if (secs > 0.5)
     {
-      diag ("took %.3f s", secs);
+      tap_diag ("took %.3f s", secs);
       test_ok = false;
     }
   unlink (path);
@@ -1255,7 +1208,7 @@ test_shared_config (const char *rel, bool process)
       oci_config_free (c);
     }
   if (err)
-    diag ("%s", err);
+    tap_diag ("%s", err);
   tap_ok (rc == 0, "parses %s", rel);
   free (err);
   free (path);
@@ -1290,7 +1243,7 @@ test_podman_config_values (void)
     }
   else
     {
-      diag ("%s", err);
+      tap_diag ("%s", err);
       test_ok = false;
     }
   tap_ok (test_ok, "podman config: args, cwd, umask, capabilities, namespaces, mounts");
@@ -1551,7 +1504,7 @@ test_describe (void)
   test_ok = true;
   if (described.n > 1024)
     {
-      diag ("%zu paths", described.n);
+      tap_diag ("%zu paths", described.n);
       return false;
     }
   for (size_t i = 0; i < sizeof want / sizeof *want; i++)
@@ -1561,14 +1514,14 @@ test_describe (void)
         ;
       if (j == described.n)
         {
-          diag ("%s not described", want[i].path);
+          tap_diag ("%s not described", want[i].path);
           test_ok = false;
           continue;
         }
       STR (described.type[j], want[i].type);
       if (described.required[j] != want[i].required)
         {
-          diag ("%s: required is %d", want[i].path, described.required[j]);
+          tap_diag ("%s: required is %d", want[i].path, described.required[j]);
           test_ok = false;
         }
     }
@@ -1576,7 +1529,7 @@ test_describe (void)
     for (size_t j = i + 1; j < described.n; j++)
       if (strcmp (described.path[i], described.path[j]) == 0)
         {
-          diag ("%s described twice", described.path[i]);
+          tap_diag ("%s described twice", described.path[i]);
           test_ok = false;
         }
   return test_ok;
@@ -1662,9 +1615,9 @@ test_describe_matches_walker (void)
       int rc = oci_config_parse_data (doc, strlen (doc), "config.json", &c, &err);
       if (rc == 0 || !err || (strcmp (err, want) != 0 && strcmp (err, alt) != 0))
         {
-          diag ("%s: %s", described.path[i], doc);
-          diag ("  got: %s", err ? err : "(accepted)");
-          diag ("  want: %s", want);
+          tap_diag ("%s: %s", described.path[i], doc);
+          tap_diag ("  got: %s", err ? err : "(accepted)");
+          tap_diag ("  want: %s", want);
           test_ok = false;
         }
       else
@@ -1679,7 +1632,7 @@ test_describe_matches_walker (void)
     }
   if (checked < 150)
     {
-      diag ("only %zu paths checked", checked);
+      tap_diag ("only %zu paths checked", checked);
       test_ok = false;
     }
   return test_ok;
@@ -1692,7 +1645,7 @@ main (void)
   int plan = 32 + (int) nbad;
 
   setvbuf (stdout, NULL, _IOLBF, 0);
-  printf ("1..%d\n", plan);
+  tap_plan (plan);
   if (mkdtemp (tmpdir) == NULL)
     {
       printf ("Bail out! mkdtemp: %s\n", strerror (errno));
@@ -1736,5 +1689,5 @@ main (void)
   snprintf (cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
   if (system (cmd) != 0)
     printf ("# could not remove %s\n", tmpdir);
-  return tap_failed ? 1 : 0;
+  return tap_done ();
 }

@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,35 +16,11 @@
 #include <yajl/yajl_tree.h>
 
 #include "oci_tables.h"
+#include "tap.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
 #endif
-
-static int tap_count;
-static int tap_failed;
-
-static void __attribute__ ((format (printf, 2, 3))) tap_ok (bool pass, const char *fmt, ...)
-{
-  va_list ap;
-  printf ("%s %d - ", pass ? "ok" : "not ok", ++tap_count);
-  va_start (ap, fmt);
-  vprintf (fmt, ap);
-  va_end (ap);
-  putchar ('\n');
-  if (!pass)
-    tap_failed++;
-}
-
-static void __attribute__ ((format (printf, 2, 3))) tap_skip (const char *why, const char *fmt, ...)
-{
-  va_list ap;
-  printf ("ok %d - ", ++tap_count);
-  va_start (ap, fmt);
-  vprintf (fmt, ap);
-  va_end (ap);
-  printf (" # SKIP %s\n", why);
-}
 
 /* Generic view of the tables: name at the start of each fixed-size entry. */
 static bool
@@ -616,6 +591,5 @@ main (void)
   test_rlimits ();
   test_name_lists ();
   test_schema ();
-  printf ("1..%d\n", tap_count);
-  return tap_failed ? 1 : 0;
+  return tap_done ();
 }

@@ -19,10 +19,11 @@
 #
 # Nothing is installed on the host except qemu-system-x86 (apt-get, when
 # missing).  The kernel package is downloaded with apt-get download and
-# unpacked into the cache with dpkg -x, never installed.  The guest is an
-# initramfs holding the static husk, busybox, the host's bash, coreutils,
-# jq and bats (with their shared libraries), and the suites; its /init
-# prints the suites' TAP and a totals line like tests/run-tests.sh's on the
+# unpacked into the cache with dpkg -x, never installed; so is the
+# apparmor package, for apparmor_parser.  The guest is an initramfs
+# holding the static husk, busybox, the host's bash, coreutils, jq and
+# bats (with their shared libraries), and the suites; its /init prints the
+# suites' TAP and a totals line like tests/run-tests.sh's on the
 # serial console and powers off.  The exit status is 0 only when that totals
 # line is there and says "0 failed"; the last line printed is the totals,
 # "N passed, N failed", as tests/check.sh's is.
@@ -66,14 +67,17 @@ HUSK_BIN=$HUSK_BUILDDIR/husk
 # program, are in cgroups.bats), kill --all, and smoke subsets of the
 # lifecycle (create/start/state/delete, run) and of the namespaces (every
 # kind new, joining by path: cgroup and time namespaces are kernel
-# features).  Never here: cli.bats (help texts, man page: nothing
-# kernel-specific) and schema.bats (python3 and ../shared on the host).
+# features), and the AppArmor profiles (lsm.bats: Debian's kernel has
+# AppArmor on; the CI machine does not).  Never here: cli.bats (help
+# texts, man page: nothing kernel-specific) and schema.bats (python3 and
+# ../shared on the host).
 VM_SUITES=(cgroups*.bats update.bats pause.bats ps.bats events.bats
   "kill.bats=^kill --all"
   "lifecycle.bats=^create leaves|^state JSON"
   "run.bats=^run: the container|^inside: the hostname"
   "delete.bats=^delete --force of a running"
-  "namespaces.bats=^every kind asked for is new|^a second container joins")
+  "namespaces.bats=^every kind asked for is new|^a second container joins"
+  lsm.bats)
 if ((${#suites[@]} == 0)); then
   shopt -s nullglob
   for s in "${VM_SUITES[@]}"; do
@@ -120,6 +124,25 @@ KDIR=$CACHE/$kpkg
 VMLINUZ=$KDIR/boot/vmlinuz-$kver
 [[ -f "$VMLINUZ" ]] || die "$VMLINUZ is missing"
 
+# apparmor_parser, for lsm.bats to load its profile: bookworm's apparmor
+# package, unpacked into the cache as the kernel is, never installed.
+aver=$(apt-cache show --no-all-versions apparmor 2>/dev/null | sed -n 's/^Version: //p' | head -n 1) || true
+if [[ -n "$aver" && ! -x "$CACHE/apparmor-$aver/sbin/apparmor_parser" ]]; then
+  echo "run-vm.sh: fetching apparmor $aver"
+  rm -rf "$CACHE/apparmor-$aver.tmp" "$CACHE"/apparmor_*.deb
+  (cd "$CACHE" && apt-get download "apparmor=$aver" >/dev/null 2>&1) || die "apt-get download apparmor failed"
+  dpkg -x "$CACHE"/apparmor_*.deb "$CACHE/apparmor-$aver.tmp"
+  mv "$CACHE/apparmor-$aver.tmp" "$CACHE/apparmor-$aver"
+  rm -f "$CACHE"/apparmor_*.deb
+fi
+if [[ -z "$aver" || ! -d "$CACHE/apparmor-$aver" ]]; then
+  aver=$(cd "$CACHE" && ls -d apparmor-* 2>/dev/null | sort -V | tail -n 1) || true
+  aver=${aver#apparmor-}
+fi
+AADIR=$CACHE/apparmor-$aver
+[[ -n "$aver" && -x "$AADIR/sbin/apparmor_parser" ]] ||
+  die "no apparmor_parser: apt-cache does not know apparmor and $CACHE has none"
+
 work=$(mktemp -d /tmp/husk-vm.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 R=$work/root
@@ -142,13 +165,18 @@ copy_in() {
   fi
 }
 
-# copy_prog PATH: a program and the shared libraries it loads.
-copy_prog() {
+# copy_libs PATH: the shared libraries a program loads.
+copy_libs() {
   local lib
-  copy_in "$1"
   while read -r lib; do
     copy_in "$lib"
   done < <(ldd "$1" 2>/dev/null | grep -oE '/[^ ]+' | grep -v '^/.*:$' || true)
+}
+
+# copy_prog PATH: a program and the shared libraries it loads.
+copy_prog() {
+  copy_in "$1"
+  copy_libs "$1"
 }
 
 mkdir -p "$R"/usr/{bin,sbin,lib,lib64} "$R"/{proc,sys,dev,run,tmp,etc,mnt,root}
@@ -186,6 +214,13 @@ for p in /usr/bin/bats /usr/lib/bats-core /usr/libexec/bats-core /usr/lib/bats; 
   cp -a "$p" "$R$p"
 done
 cp /etc/passwd /etc/group "$R/etc/"
+cp "$AADIR/sbin/apparmor_parser" "$R/usr/sbin/apparmor_parser"
+copy_libs "$AADIR/sbin/apparmor_parser"
+# Its configuration pins the policy features (the abi) Debian's policy is
+# written for.
+mkdir -p "$R/etc/apparmor" "$R/usr/share/apparmor-features"
+cp "$AADIR/etc/apparmor/parser.conf" "$R/etc/apparmor/"
+cp "$AADIR/usr/share/apparmor-features/features" "$R/usr/share/apparmor-features/"
 echo "127.0.0.1 localhost" >"$R/etc/hosts"
 
 # Kernel modules: a block device for the blockIO tests (null_blk: no disk
@@ -223,7 +258,7 @@ for f in "$HUSK_BUILDDIR"/tests/integration/*; do
   cp "$f" "$R/husk/build/tests/integration/"
   copy_prog "$f"
 done
-cp "$HUSK_SRCDIR/tests/run-tests.sh" "$R/husk/src/tests/"
+cp "$HUSK_SRCDIR/tests/run-tests.sh" "$HUSK_SRCDIR/tests/tap-count.sh" "$R/husk/src/tests/"
 for f in "$HUSK_SRCDIR"/tests/integration/*; do
   case $f in *.bats) ;; *) [[ -f "$f" ]] && cp "$f" "$R/husk/src/tests/integration/" ;; esac
 done
@@ -256,6 +291,7 @@ bb=/usr/bin/busybox
 layout=$(cat /etc/husk-vm-layout)
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
+mount -t securityfs securityfs /sys/kernel/security
 mount -t devtmpfs devtmpfs /dev
 ln -sf /proc/self/fd /dev/fd
 ln -sf /proc/self/fd/0 /dev/stdin
@@ -272,6 +308,7 @@ mount --make-rprivate /
 hostname husk-vm
 $bb ip link set lo up
 echo "husk-vm: kernel $(uname -r), up $(cut -d' ' -f1 /proc/uptime)s, cgroup layout $layout"
+echo "husk-vm: AppArmor enabled: $(cat /sys/module/apparmor/parameters/enabled 2>/dev/null || echo no)"
 if [ "$layout" = v2 ]; then
   mount -t cgroup2 -o nsdelegate cgroup2 /sys/fs/cgroup
   # Every controller for the children: the suites make their cgroups below.
@@ -307,31 +344,23 @@ echo "husk-vm: block devices: $(cd /sys/block && echo *)"
 cd /husk/build
 export HUSK=/husk/build/husk HUSK_BUILDDIR=/husk/build HUSK_SRCDIR=/husk/src
 export HUSK_TIMEOUT=$(cat /etc/husk-vm-timeout)
-# The counting of tests/run-tests.sh: a plan not run to its end counts the
-# missing tests as failed.
+# The counting of tests/run-tests.sh (tests/tap-count.sh): no plan, or a
+# plan not run to its end, counts as failed.
 passed=0 failed=0 skipped=0 failures=()
+. /husk/src/tests/tap-count.sh
 now() { cut -d' ' -f1 /proc/uptime; }
 t0=$(now)
 while IFS= read -r spec; do
   suite=${spec%%=*} filter=()
   [[ "$spec" == *=* ]] && filter=(-f "${spec#*=}")
   echo "# bats: $spec"
-  ts=$(now) planned=-1 seen=0
-  while IFS= read -r line; do
-    printf '%s\n' "$line"
-    case $line in
-    1..*) planned=${line#1..} ;;
-    "ok "*) seen=$((seen + 1))
-      if [[ $line =~ \#\ [Ss][Kk][Ii][Pp] ]]; then skipped=$((skipped + 1)); else passed=$((passed + 1)); fi ;;
-    "not ok "*) seen=$((seen + 1)) failed=$((failed + 1)); failures+=("$suite: ${line#not ok }") ;;
-    esac
-  done < <(bats --tap "${filter[@]}" "/husk/src/tests/integration/$suite" </dev/null 2>&1)
-  if ((planned == 0)); then
+  ts=$(now)
+  count_tap "$suite" < <(bats --tap "${filter[@]}" "/husk/src/tests/integration/$suite" </dev/null 2>&1)
+  # A filter that matches nothing would pass by running nothing.
+  if ((tap_planned == 0)); then
     failed=$((failed + 1)); failures+=("$spec: no test matches")
-  elif ((planned < 0 || seen < planned)); then
-    failed=$((failed + 1)); failures+=("$suite: ran $seen of $planned planned tests")
   fi
-  echo "# husk-vm: $suite: $seen tests in $(awk -v a="$ts" -v b="$(now)" 'BEGIN { printf "%d", b - a }')s"
+  echo "# husk-vm: $suite: $tap_seen tests in $(awk -v a="$ts" -v b="$(now)" 'BEGIN { printf "%d", b - a }')s"
 done </etc/husk-vm-suites
 echo "husk-vm: suites took $(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%d", b - a }')s"
 if ((${#failures[@]})); then

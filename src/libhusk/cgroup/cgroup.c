@@ -358,11 +358,10 @@ cgroup_resolve (const char *cgroups_path, const char *id, struct cgroup **out, s
         }
       else
         d->controllers = xstrdup (h[i].controllers);
-      d->created = missing_components (h[i].mount, d->path);
-      /* The default parent /husk is husk's own: whichever container leaves
-         it empty removes it, not just the one that made it. */
-      if (cgroups_path == NULL && d->created == 1)
-        d->created = 2;
+      /* The default parent /husk is made once and left in place, like the
+         state root: making and removing it with every container doubled
+         the cgroup directory work of a start. */
+      d->created = cgroups_path == NULL ? 1 : missing_components (h[i].mount, d->path);
       v1 |= !d->v2;
       v2 |= d->v2;
     }
@@ -374,13 +373,13 @@ cgroup_resolve (const char *cgroups_path, const char *id, struct cgroup **out, s
 
 /* ---- file access ---- */
 
-static bool
-list_has (const char *list, const char *name, char sep)
+bool
+cgroup_list_has (const char *list, const char *name, char sep)
 {
   size_t len = strlen (name);
   for (const char *p = list; p && *p;)
     {
-      if (strncmp (p, name, len) == 0 && (p[len] == sep || p[len] == '\0'))
+      if (strncmp (p, name, len) == 0 && (p[len] == sep || p[len] == '\n' || p[len] == '\0'))
         return true;
       p = strchr (p, sep);
       if (p)
@@ -393,7 +392,7 @@ const struct cgroup_dir *
 cgroup_find (const struct cgroup *cg, const char *name)
 {
   for (size_t i = 0; i < cg->n; i++)
-    if (list_has (cg->dirs[i].controllers, name, cg->dirs[i].v2 ? ' ' : ','))
+    if (cgroup_list_has (cg->dirs[i].controllers, name, cg->dirs[i].v2 ? ' ' : ','))
       return &cg->dirs[i];
   return NULL;
 }
@@ -441,6 +440,23 @@ cgroup_has_file (const struct cgroup_dir *d, const char *file)
 
 /* ---- create, join, destroy ---- */
 
+/* The directories above the first one husk makes: only the default
+   parent (/husk), the first time. */
+static int
+mkdir_parents (const struct cgroup_dir *d, char *top, struct husk_error **err)
+{
+  for (char *s = strchr (top + strlen (d->mount) + 1, '/'); s; s = strchr (s + 1, '/'))
+    {
+      *s = '\0';
+      int r = mkdir (top, 0755);
+      int e = errno;
+      *s = '/';
+      if (r < 0 && e != EEXIST)
+        return husk_error_sys (err, e, "cgroups: create %s", top);
+    }
+  return 0;
+}
+
 static int
 mkdir_levels (const struct cgroup_dir *d, struct husk_error **err)
 {
@@ -459,7 +475,12 @@ mkdir_levels (const struct cgroup_dir *d, struct husk_error **err)
       *ends[i] = '/';
       /* A parent that another husk made meanwhile is fine; the leaf must
          be new, or another container owns it. */
-      if (mkdir (p, 0755) < 0 && !(errno == EEXIST && i > 0))
+      int r = mkdir (p, 0755);
+      if (r < 0 && errno == ENOENT && i == n - 1)
+        r = mkdir_parents (d, p, err) < 0 ? -2 : mkdir (p, 0755);
+      if (r == -2)
+        return -1;
+      if (r < 0 && !(errno == EEXIST && i > 0))
         return husk_error_sys (err, errno, "cgroups: create %s", p);
     }
   return 0;
@@ -509,7 +530,7 @@ cgroup_create (struct cgroup *cg, struct husk_error **err)
         return -1;
       /* An existing cgroup (given as cgroupsPath, or a shared parent)
          may have an empty cpuset too. */
-      if (!d->v2 && list_has (d->controllers, "cpuset", ',') && cpuset_fill (d, err) < 0)
+      if (!d->v2 && cgroup_list_has (d->controllers, "cpuset", ',') && cpuset_fill (d, err) < 0)
         return -1;
       if (d->v2)
         cgroup_v2_enable_controllers (d);
@@ -524,14 +545,47 @@ cgroup_clone_fd (const struct cgroup *cg)
   return u ? open (u->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
 }
 
-int
-cgroup_join (const struct cgroup *cg, pid_t pid, struct husk_error **err)
+/* Whether the calling process is in d already (clone3 put it there):
+   /proc/self/cgroup names its unified cgroup on the "0::" line. */
+static bool
+self_in_v2_dir (const struct cgroup_dir *d)
 {
-  char buf[32];
-  snprintf (buf, sizeof buf, "%d", (int)pid);
+  _cleanup_free_ char *text = read_file_text ("/proc/self/cgroup");
+  char *line = text;
+  while (line && strncmp (line, "0::", 3) != 0)
+    {
+      line = strchr (line, '\n');
+      line = line ? line + 1 : NULL;
+    }
+  if (line == NULL)
+    return false;
+  line += 3;
+  line[strcspn (line, "\n")] = '\0';
+  size_t mlen = strlen (d->mount);
+  if (strncmp (d->path, d->mount, mlen) != 0)
+    return false;
+  const char *rel = d->path + mlen;
+  return strcmp (rel, line) == 0 || (*rel == '\0' && strcmp (line, "/") == 0);
+}
+
+/* A v1 "tasks" file given "0" moves the writing thread alone, and the
+   kernel then skips the global threadgroup lock that a write to
+   cgroup.procs takes, whose first taking waits for an RCU grace period
+   (about 10 ms here, the largest item of a container's start on a v1
+   host).  The caller is single-threaded, so its thread is the process.
+   v2 has no such file for domain cgroups: cgroup.procs, unless clone3's
+   CLONE_INTO_CGROUP placed the caller already. */
+int
+cgroup_join_self (const struct cgroup *cg, struct husk_error **err)
+{
   for (size_t i = 0; i < cg->n; i++)
-    if (cgroup_write (&cg->dirs[i], "cgroup.procs", buf, NULL, err) < 0)
-      return husk_error_wrap (err, "cgroups: join");
+    {
+      const struct cgroup_dir *d = &cg->dirs[i];
+      if (d->v2 && self_in_v2_dir (d))
+        continue;
+      if (cgroup_write (d, d->v2 ? "cgroup.procs" : "tasks", "0", NULL, err) < 0)
+        return husk_error_wrap (err, "cgroups: join");
+    }
   return 0;
 }
 

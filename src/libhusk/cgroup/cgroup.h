@@ -81,8 +81,8 @@ int cgroup_apply (const struct cgroup *cg, const struct oci_resources *res, bool
    CLONE_INTO_CGROUP; -1 without one. */
 int cgroup_clone_fd (const struct cgroup *cg);
 
-/* Moves pid into every directory. */
-int cgroup_join (const struct cgroup *cg, pid_t pid, struct husk_error **err);
+/* Moves the calling (single-threaded) process into every directory. */
+int cgroup_join_self (const struct cgroup *cg, struct husk_error **err);
 
 /* The pids in the container's cgroup (sorted, without duplicates). */
 int cgroup_pids (const struct cgroup *cg, pid_t **pids, size_t *n, struct husk_error **err);
@@ -141,6 +141,9 @@ int cgroup_write (const struct cgroup_dir *d, const char *file, const char *valu
                   struct husk_error **err);
 /* Reads <dir>/<file>, trailing newline stripped; NULL when unreadable. */
 char *cgroup_read (const struct cgroup_dir *d, const char *file);
+/* Whether name is an item of list (items separated by sep; a newline
+   ends the last one, as in cgroup files). */
+bool cgroup_list_has (const char *list, const char *name, char sep);
 bool cgroup_has_file (const struct cgroup_dir *d, const char *file);
 
 /* Per layout. */

@@ -19,13 +19,6 @@ cgroup_freep (struct cgroup **c)
 }
 #define _cleanup_cgroup_ __attribute__ ((cleanup (cgroup_freep)))
 
-static void
-state_freep (struct husk_state **s)
-{
-  state_free (*s);
-}
-#define _cleanup_state_ __attribute__ ((cleanup (state_freep)))
-
 int
 cgroup_container_setup (int dirfd, const struct oci_config *c, const char *id, struct cgroup **out,
                         struct husk_error **err)
@@ -74,15 +67,40 @@ cgroup_container_kill_all (int dirfd, int sig, struct husk_error **err)
   return cgroup_kill_all (cg, sig, err);
 }
 
-/* Opens the container (lock: exclusive for changes) and its cgroups. */
-static int
-open_container (const char *root, const char *id, bool exclusive, int *rootfd, int *dirfd,
-                struct husk_state **st, struct cgroup **cg, struct husk_error **err)
+/* A container opened by id for a command on its cgroups: the state root
+   and dir (locked: exclusively for changes), its state, its cgroups and,
+   when asked for, the recorded resources (NULL when none were). */
+struct opened
 {
-  if (state_root_open (root, false, rootfd, err) < 0 || state_open (*rootfd, id, exclusive, dirfd, err) < 0
-      || state_read (*dirfd, id, st, err) < 0 || cgroup_record_read (*dirfd, cg, NULL, err) < 0)
+  int rootfd, dirfd;
+  struct husk_state *st;
+  struct cgroup *cg;
+  struct oci_resources *res;
+};
+
+static void
+opened_close (struct opened *o)
+{
+  oci_resources_free (o->res);
+  cgroup_free (o->cg);
+  state_free (o->st);
+  if (o->dirfd >= 0)
+    close (o->dirfd);
+  if (o->rootfd >= 0)
+    close (o->rootfd);
+}
+#define _cleanup_opened_ __attribute__ ((cleanup (opened_close)))
+#define OPENED_INIT { .rootfd = -1, .dirfd = -1, .st = NULL, .cg = NULL, .res = NULL }
+
+static int
+open_container (const char *root, const char *id, bool exclusive, bool with_resources, struct opened *o,
+                struct husk_error **err)
+{
+  if (state_root_open (root, false, &o->rootfd, err) < 0 || state_open (o->rootfd, id, exclusive, &o->dirfd, err) < 0
+      || state_read (o->dirfd, id, &o->st, err) < 0
+      || cgroup_record_read (o->dirfd, &o->cg, with_resources ? &o->res : NULL, err) < 0)
     return -1;
-  if (*cg == NULL)
+  if (o->cg == NULL)
     return husk_error_set (err, "container \"%s\" has no cgroups", id);
   return 0;
 }
@@ -90,13 +108,10 @@ open_container (const char *root, const char *id, bool exclusive, int *rootfd, i
 int
 container_update (const char *root, const char *id, const struct oci_resources *res, struct husk_error **err)
 {
-  _cleanup_close_ int rootfd = -1;
-  _cleanup_close_ int dirfd = -1;
-  _cleanup_state_ struct husk_state *st = NULL;
-  _cleanup_cgroup_ struct cgroup *cg = NULL;
-  if (open_container (root, id, true, &rootfd, &dirfd, &st, &cg, err) < 0)
+  _cleanup_opened_ struct opened c = OPENED_INIT;
+  if (open_container (root, id, true, true, &c, err) < 0)
     return -1;
-  enum state_status s = state_status (dirfd, st);
+  enum state_status s = state_status (c.dirfd, c.st);
   if (s == STATE_STOPPED)
     return husk_error_set (err, "cannot update container \"%s\" that is stopped", id);
   if (res->devices.n > 0)
@@ -105,35 +120,26 @@ container_update (const char *root, const char *id, const struct oci_resources *
      recorded limit. */
   struct oci_resources with_limit = *res;
   struct oci_memory mem;
-  _cleanup_cgroup_ struct cgroup *ignored = NULL;
-  struct oci_resources *recorded = NULL;
-  if (res->memory && res->memory->swap.set && !res->memory->limit.set
-      && cgroup_record_read (dirfd, &ignored, &recorded, err) < 0)
-    return -1;
-  if (recorded && recorded->memory && recorded->memory->limit.set)
+  if (res->memory && res->memory->swap.set && !res->memory->limit.set && c.res && c.res->memory
+      && c.res->memory->limit.set)
     {
       mem = *res->memory;
-      mem.limit = recorded->memory->limit;
+      mem.limit = c.res->memory->limit;
       with_limit.memory = &mem;
     }
-  int ret = cgroup_apply (cg, &with_limit, true, err);
-  oci_resources_free (recorded);
-  if (ret < 0)
+  if (cgroup_apply (c.cg, &with_limit, true, err) < 0)
     return -1;
-  return cgroup_record_update (dirfd, res, err);
+  return cgroup_record_update (c.dirfd, res, err);
 }
 
 int
 container_freeze (const char *root, const char *id, bool freeze, struct husk_error **err)
 {
-  _cleanup_close_ int rootfd = -1;
-  _cleanup_close_ int dirfd = -1;
-  _cleanup_state_ struct husk_state *st = NULL;
-  _cleanup_cgroup_ struct cgroup *cg = NULL;
-  if (open_container (root, id, true, &rootfd, &dirfd, &st, &cg, err) < 0)
+  _cleanup_opened_ struct opened c = OPENED_INIT;
+  if (open_container (root, id, true, false, &c, err) < 0)
     return -1;
-  enum state_status s = state_status (dirfd, st);
-  bool frozen = cgroup_is_frozen (cg);
+  enum state_status s = state_status (c.dirfd, c.st);
+  bool frozen = cgroup_is_frozen (c.cg);
   if (s == STATE_STOPPED)
     return husk_error_set (err, "cannot %s container \"%s\" that is stopped", freeze ? "pause" : "resume",
                            id);
@@ -141,49 +147,40 @@ container_freeze (const char *root, const char *id, bool freeze, struct husk_err
     return husk_error_set (err, "container \"%s\" is already paused", id);
   if (!freeze && !frozen)
     return husk_error_set (err, "container \"%s\" is not paused", id);
-  return cgroup_freeze (cg, freeze, err);
+  return cgroup_freeze (c.cg, freeze, err);
 }
 
 int
 container_pids (const char *root, const char *id, pid_t **pids, size_t *n, struct husk_error **err)
 {
-  _cleanup_close_ int rootfd = -1;
-  _cleanup_close_ int dirfd = -1;
-  _cleanup_state_ struct husk_state *st = NULL;
-  _cleanup_cgroup_ struct cgroup *cg = NULL;
-  if (open_container (root, id, false, &rootfd, &dirfd, &st, &cg, err) < 0)
+  _cleanup_opened_ struct opened c = OPENED_INIT;
+  if (open_container (root, id, false, false, &c, err) < 0)
     return -1;
-  return cgroup_pids (cg, pids, n, err);
+  return cgroup_pids (c.cg, pids, n, err);
 }
 
 int
 container_oom_kills (const char *root, const char *id, long long *n, struct husk_error **err)
 {
-  _cleanup_close_ int rootfd = -1;
-  _cleanup_close_ int dirfd = -1;
-  _cleanup_state_ struct husk_state *st = NULL;
-  _cleanup_cgroup_ struct cgroup *cg = NULL;
-  if (open_container (root, id, false, &rootfd, &dirfd, &st, &cg, err) < 0)
+  _cleanup_opened_ struct opened c = OPENED_INIT;
+  if (open_container (root, id, false, false, &c, err) < 0)
     return -1;
-  *n = cgroup_oom_kills (cg);
+  *n = cgroup_oom_kills (c.cg);
   return 0;
 }
 
 int
 container_stats (const char *root, const char *id, char **json, bool *running, struct husk_error **err)
 {
-  _cleanup_close_ int rootfd = -1;
-  _cleanup_close_ int dirfd = -1;
-  _cleanup_state_ struct husk_state *st = NULL;
-  _cleanup_cgroup_ struct cgroup *cg = NULL;
-  if (open_container (root, id, false, &rootfd, &dirfd, &st, &cg, err) < 0)
+  _cleanup_opened_ struct opened c = OPENED_INIT;
+  if (open_container (root, id, false, false, &c, err) < 0)
     return -1;
-  enum state_status s = state_status (dirfd, st);
+  enum state_status s = state_status (c.dirfd, c.st);
   *running = s != STATE_STOPPED;
   if (!*running)
     return husk_error_set (err, "container \"%s\" is not running", id);
   _cleanup_free_ char *data = NULL;
-  if (cgroup_stats_json (cg, &data, err) < 0)
+  if (cgroup_stats_json (c.cg, &data, err) < 0)
     return -1;
   /* id is a checked container id: no character needs escaping. */
   *json = xasprintf ("{\"type\":\"stats\",\"id\":\"%s\",\"data\":%s}", id, data);

@@ -27,9 +27,14 @@ cgroup_v2_enable_controllers (const struct cgroup_dir *d)
         break;
       struct cgroup_dir cur = { .path = p };
       _cleanup_free_ char *avail = cgroup_read (&cur, "cgroup.controllers");
+      /* Only what is missing: every write to subtree_control makes the
+         kernel re-apply the control of the whole subtree. */
+      _cleanup_free_ char *enabled = cgroup_read (&cur, "cgroup.subtree_control");
       char *save = NULL;
-      for (char *c = avail ? strtok_r (avail, " ", &save) : NULL; c; c = strtok_r (NULL, " ", &save))
+      for (char *c = avail ? strtok_r (avail, " \n", &save) : NULL; c; c = strtok_r (NULL, " \n", &save))
         {
+          if (enabled && cgroup_list_has (enabled, c, ' '))
+            continue;
           _cleanup_free_ char *plus = xasprintf ("+%s", c);
           struct husk_error *ignored = NULL;
           cgroup_write (&cur, "cgroup.subtree_control", plus, NULL, &ignored);
