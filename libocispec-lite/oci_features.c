@@ -20,7 +20,7 @@
      for libseccomp (seccomp_filter.c); archs are those of the table the
      linked libseccomp knows (seccomp_arch_supported: seccomp_filter.c
      refuses the others); supportedFlags are the flags seccomp_filter.c can
-     set on the running kernel (oci_seccomp_flag_supported).
+     set on the running kernel (the host's seccomp_flag_supported).
    - linux.apparmor: process.apparmorProfile is applied (lsm.c) wherever
      AppArmor is enabled (a profile is an error on a host without it).
    - linux.selinux, intelRdt, netDevices: false until implemented;
@@ -103,7 +103,7 @@ gen_seccomp (struct oci_gen *w, const struct oci_features_host *h)
   oci_gen_str (w, "supportedFlags");
   oci_gen_array_open (w);
   for (const char *const *f = oci_seccomp_flags; *f; f++)
-    if (oci_seccomp_flag_supported (*f, h->seccomp_api))
+    if (h->seccomp_flag_supported ? h->seccomp_flag_supported (*f) : oci_seccomp_flag_supported (*f, h->seccomp_api))
       oci_gen_str (w, *f);
   oci_gen_array_close (w);
   oci_gen_map_close (w);

@@ -15,6 +15,9 @@ struct oci_features_host
   /* Whether the libseccomp husk runs with knows an architecture of
      oci_seccomp_archs ("SCMP_ARCH_M68K"); NULL: all of them. */
   bool (*seccomp_arch_supported) (const char *name);
+  /* Whether a filter flag of oci_seccomp_flags can be used; NULL: by
+     seccomp_api alone (oci_seccomp_flag_supported). */
+  bool (*seccomp_flag_supported) (const char *name);
 };
 
 /* Generates the features document, pretty-printed with 4-space indents

@@ -26,13 +26,8 @@ features_run (struct husk_globals *g, struct cmd_args *a, struct husk_error **er
     .seccomp_api = seccomp_api_get (),
     .libseccomp_version = libseccomp,
     .seccomp_arch_supported = seccomp_arch_supported,
+    .seccomp_flag_supported = seccomp_flag_supported,
   };
-#if SCMP_VER_MAJOR == 2 && SCMP_VER_MINOR < 6
-  /* Built without SCMP_FLTATR_CTL_WAITKILL: husk cannot set the level-7
-     flag even if the library it runs with could. */
-  if (h.seccomp_api > 6)
-    h.seccomp_api = 6;
-#endif
   _cleanup_free_ char *json = NULL;
   _cleanup_free_ char *gen_err = NULL;
   size_t len = 0;

@@ -68,6 +68,8 @@ static const struct
   { "SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ },
 };
 
+#define WAIT_KILLABLE_RECV (1U << 5) /* SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, Linux 5.19 */
+
 static const struct
 {
   const char *name;
@@ -76,7 +78,7 @@ static const struct
   { "SECCOMP_FILTER_FLAG_TSYNC", SECCOMP_FILTER_FLAG_TSYNC },
   { "SECCOMP_FILTER_FLAG_LOG", SECCOMP_FILTER_FLAG_LOG },
   { "SECCOMP_FILTER_FLAG_SPEC_ALLOW", SECCOMP_FILTER_FLAG_SPEC_ALLOW },
-  { "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", 1U << 5 },
+  { "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", WAIT_KILLABLE_RECV },
 };
 
 /* The action of `name` with errno_ret; the path names the member in
@@ -144,8 +146,22 @@ api_level (void)
   return api;
 }
 
+bool
+seccomp_flag_supported (const char *name)
+{
+  /* husk installs the program itself (seccomp_install), so this flag
+     needs only the kernel, not a libseccomp that can set it (2.6).  The
+     kernel checks the flags before it reads the program: with none, it
+     answers EFAULT for flags it takes and EINVAL for others. */
+  if (strcmp (name, "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV") == 0)
+    return syscall (SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER | WAIT_KILLABLE_RECV,
+                    NULL) < 0
+           && errno == EFAULT;
+  return oci_seccomp_flag_supported (name, api_level ());
+}
+
 static int
-compile_flags (const struct oci_seccomp *s, unsigned *flags, struct husk_error **err)
+compile_flags (const struct oci_seccomp *s, bool notify, unsigned *flags, struct husk_error **err)
 {
   *flags = 0;
   for (size_t i = 0; i < s->flags.n; i++)
@@ -156,9 +172,12 @@ compile_flags (const struct oci_seccomp *s, unsigned *flags, struct husk_error *
         k++;
       if (k == sizeof filter_flags / sizeof *filter_flags)
         return husk_error_set (err, P ".flags[%zu]: unknown seccomp flag \"%s\"", i, name);
-      if (!oci_seccomp_flag_supported (name, api_level ()))
+      if (!seccomp_flag_supported (name))
         return husk_error_set (err, P ".flags[%zu]: %s is not supported by this libseccomp and kernel",
                                i, name);
+      /* It changes how the listener's notifications wait (seccomp(2)). */
+      if (filter_flags[k].flag == WAIT_KILLABLE_RECV && !notify)
+        return husk_error_set (err, P ".flags[%zu]: %s needs an SCMP_ACT_NOTIFY rule", i, name);
       *flags |= filter_flags[k].flag;
     }
   return 0;
@@ -587,7 +606,7 @@ seccomp_compile (const struct oci_seccomp *s, const char *cache_root, struct sec
     return -1;
   _cleanup_program_ struct seccomp_program *p = xcalloc (1, sizeof *p);
   p->notify = notify;
-  if (compile_flags (s, &p->flags, err) < 0)
+  if (compile_flags (s, notify, &p->flags, err) < 0)
     return -1;
   /* An entry exists only for a profile that compiled: the checks of the
      rest (actions, arguments, architectures) held for this very key. */

@@ -35,6 +35,12 @@ void seccomp_program_free (struct seccomp_program *p);
    `husk features` lists only those, and seccomp_compile refuses others. */
 bool seccomp_arch_supported (const char *name);
 
+/* Whether a SECCOMP_FILTER_FLAG_* can be used here: by the API level of
+   libseccomp, or for WAIT_KILLABLE_RECV, which husk sets itself when it
+   installs the program, by the running kernel.  `husk features` lists
+   these, and seccomp_compile refuses the others. */
+bool seccomp_flag_supported (const char *name);
+
 /* In the init: installs the filter (one seccomp(2) call).  For a notify
    program *listener is the new listener fd (else -1). */
 int seccomp_install (const struct seccomp_program *p, int *listener, struct husk_error **err);

@@ -10,6 +10,12 @@ check_PROGRAMS += tests/integration/seccomp-agent
 tests_integration_seccomp_agent_SOURCES = tests/integration/seccomp-agent.c
 tests_integration_seccomp_agent_LDFLAGS = $(HUSK_LDFLAGS)
 
+# notify-signal: mkdir with a SIGUSR1 handler, printing mkdir's errno
+# (seccomp.bats: SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV).
+check_PROGRAMS += tests/integration/notify-signal
+tests_integration_notify_signal_SOURCES = tests/integration/notify-signal.c
+tests_integration_notify_signal_LDFLAGS = $(HUSK_LDFLAGS)
+
 # sched-show: prints sched_getattr of itself (process.bats; busybox has no chrt).
 check_PROGRAMS += tests/integration/sched-show
 tests_integration_sched_show_SOURCES = tests/integration/sched-show.c

@@ -6,7 +6,11 @@
    every listener with -ERRNO (ERRNO 0: success, without running the
    syscall), printing one "nr N" line each, until all connections came and
    the processes of every filter are gone.  After the last connection the
-   socket is closed: a connect is refused. */
+   socket is closed: a connect is refused.
+   With AGENT_HOLD=FIFO in the environment, each notification, once
+   received, is held: the agent makes FIFO.got and answers only when a
+   line can be read from FIFO (WAIT_KILLABLE_RECV: a signal sent to the
+   process meanwhile). */
 #include <config.h>
 
 #include <errno.h>
@@ -86,6 +90,19 @@ answer_one (int listener, int answer, const struct seccomp_notif_sizes *sizes)
     return errno == EINTR || errno == ENOENT ? 0 : die ("SECCOMP_IOCTL_NOTIF_RECV");
   printf ("nr %d\n", req->data.nr);
   fflush (stdout);
+  const char *hold = getenv ("AGENT_HOLD");
+  if (hold && *hold)
+    {
+      char got[4096], c;
+      snprintf (got, sizeof got, "%s.got", hold);
+      FILE *g = fopen (got, "we");
+      if (g == NULL || fclose (g) != 0)
+        return die ("create the .got file");
+      FILE *f = fopen (hold, "re");
+      if (f == NULL || fread (&c, 1, 1, f) != 1)
+        return die ("read the hold fifo");
+      fclose (f);
+    }
   memset (resp, 0, sizes->seccomp_notif_resp);
   resp->id = req->id;
   resp->error = -answer;

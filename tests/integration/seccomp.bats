@@ -329,13 +329,72 @@ bad_seccomp() {
     '^husk: config.json: linux.seccomp.listenerMetadata: must not be set without listenerPath$'
 }
 
-@test "a flag or architecture this libseccomp lacks is refused, as features does not list it" {
-  local features
-  features=$("$HUSK" features)
-  if ! jq -e '.linux.seccomp.supportedFlags | index("SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV")' <<<"$features" >/dev/null; then
+# kernel_at_least MAJOR MINOR
+kernel_at_least() {
+  local major minor
+  IFS=. read -r major minor _ <<<"$(uname -r)"
+  ((major > $1 || (major == $1 && minor >= $2)))
+}
+
+@test "WAIT_KILLABLE_RECV: in features from Linux 5.19 (husk sets it, not libseccomp); refused without a notify rule" {
+  local listed=false
+  "$HUSK" features | jq -e '.linux.seccomp.supportedFlags | index("SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV")' >/dev/null &&
+    listed=true
+  if kernel_at_least 5 19; then
+    assert_equal "listed on $(uname -r): $listed" "listed on $(uname -r): true"
+    bad_seccomp '{"defaultAction": "SCMP_ACT_ALLOW", "flags": ["SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"]}' \
+      '^husk: config.json: linux.seccomp.flags\[0\]: SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV needs an SCMP_ACT_NOTIFY rule$'
+  else
+    assert_equal "listed on $(uname -r): $listed" "listed on $(uname -r): false"
     bad_seccomp '{"defaultAction": "SCMP_ACT_ALLOW", "flags": ["SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"]}' \
       '^husk: config.json: linux.seccomp.flags\[0\]: SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV is not supported by this libseccomp and kernel$'
   fi
+}
+
+# notify_signal FLAGS: a container running notify-signal (mkdir with a
+# SIGUSR1 handler) under a filter with FLAGS that sends mkdir to an agent
+# answering EROFS, which holds the notification; once the agent has it,
+# the process gets SIGUSR1.  Leaves the container's output in $OUT and the
+# hold fifo in $HOLD (the agent waits on it).
+notify_signal() {
+  cp "$HUSK_BUILDDIR/tests/integration/notify-signal" "$BUNDLE/rootfs/bin/notify-signal"
+  HOLD="$BATS_TEST_TMPDIR/hold"
+  OUT="$BATS_TEST_TMPDIR/out"
+  mkfifo "$HOLD"
+  AGENT_HOLD=$HOLD start_agent 30
+  set_seccomp "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"$AGENT_SOCK\", \"flags\": $1,
+    \"syscalls\": [{\"names\": $MKDIR_NAMES, \"action\": \"SCMP_ACT_NOTIFY\"}]}"
+  set_args "$BUNDLE" notify-signal /tmp/d
+  husk run -d --bundle "$BUNDLE" "$CTR" >"$OUT"
+  wait_for_file "$HOLD.got"
+  PID=$(husk state "$CTR" | jq -r .pid)
+  kill -USR1 "$PID"
+}
+
+@test "WAIT_KILLABLE_RECV: a signal waits until the agent answers, instead of interrupting the syscall" {
+  kernel_at_least 5 19 || skip "Linux $(uname -r) has no WAIT_KILLABLE_RECV"
+  notify_signal '["SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"]'
+  # The signal stays pending while the agent holds the notification.
+  wait_for 10 grep -Eq '^ShdPnd:.*[2367abef][0-9a-f]{2}$' "/proc/$PID/status" ||
+    fail "SIGUSR1 is not pending: $(grep Pnd "/proc/$PID/status")"
+  status_is "$CTR" running || fail "the process did not wait for the agent: $(husk state "$CTR")"
+  echo >"$HOLD"
+  wait_for_status "$CTR" stopped
+  assert_equal "$(cat "$OUT")" $'mkdir=30\nhandler=1'
+  wait_bg "$AGENT_PID"
+}
+
+@test "without WAIT_KILLABLE_RECV the same signal interrupts the syscall (EINTR)" {
+  notify_signal '[]'
+  wait_for_status "$CTR" stopped
+  echo >"$HOLD"
+  assert_equal "$(cat "$OUT")" $'mkdir=4\nhandler=1'
+  wait_bg "$AGENT_PID"
+}
+
+@test "an architecture this libseccomp lacks is refused, as features does not list it" {
+  local features
+  features=$("$HUSK" features)
   local arch
   for arch in $(jq -r '.linux.seccomp.archs[]' <<<"$features"); do
     set_seccomp "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"architectures\": [\"$arch\"]}"
