@@ -338,10 +338,15 @@ teardown() {
 # make_mount_ns: a mount namespace that outlives its process, held by a
 # bind mount of its file at $MNTNS_DIR/mnt (unshare --mount=FILE); made
 # after the bundle, so that the bundle is in it too.  Private: nothing
-# made in it reaches the host's mount table.  A file using it calls
+# made in it reaches the host's mount table.  The file sits on a private
+# bind mount of its directory, as unshare(1) shows: the kernel refuses
+# (EINVAL) to bind a mount namespace's file on a shared mount, which /run
+# is on many hosts (and inside containers).  A file using it calls
 # remove_mount_ns in its teardown.
 make_mount_ns() {
   MNTNS_DIR=$(mktemp -d /run/husk-mntns-XXXXXX)
+  mount --bind "$MNTNS_DIR" "$MNTNS_DIR"
+  mount --make-private "$MNTNS_DIR"
   touch "$MNTNS_DIR/mnt"
   unshare --mount="$MNTNS_DIR/mnt" --propagation private true
 }
@@ -350,6 +355,7 @@ make_mount_ns() {
 remove_mount_ns() {
   if [[ -n "${MNTNS_DIR:-}" ]]; then
     umount "$MNTNS_DIR/mnt" 2>/dev/null || true
+    umount "$MNTNS_DIR" 2>/dev/null || true
     rm -rf "$MNTNS_DIR"
   fi
 }
