@@ -359,3 +359,19 @@ remove_mount_ns() {
     rm -rf "$MNTNS_DIR"
   fi
 }
+
+# refuse_each_config JQ MESSAGE [JQ MESSAGE...]: each jq edit of the
+# bundle's config (applied alone) makes create fail with one line
+# "husk: config.json: MESSAGE..." (a regex), leaving nothing behind.
+refuse_each_config() {
+  local i cases=("$@")
+  cp "$BUNDLE/config.json" "$BATS_TEST_TMPDIR/good.json"
+  for ((i = 0; i < ${#cases[@]}; i += 2)); do
+    cp "$BATS_TEST_TMPDIR/good.json" "$BUNDLE/config.json"
+    update_config "$BUNDLE" "${cases[i]}"
+    hrun husk create --bundle "$BUNDLE" "$CTR"
+    assert_error_line "^husk: config.json: ${cases[i + 1]}"
+    assert_no_leftovers "$CTR"
+  done
+  cp "$BATS_TEST_TMPDIR/good.json" "$BUNDLE/config.json"
+}

@@ -205,13 +205,5 @@ ns_line() {
     '.linux.namespaces += [{type: "time"}] | .linux.timeOffsets = {boottime: {secs: 5, nanosecs: 1000000000}}'
     'linux.timeOffsets: nanosecs must be below 1000000000'
   )
-  local i
-  cp "$BUNDLE/config.json" "$BATS_TEST_TMPDIR/good.json"
-  for ((i = 0; i < ${#cases[@]}; i += 2)); do
-    cp "$BATS_TEST_TMPDIR/good.json" "$BUNDLE/config.json"
-    update_config "$BUNDLE" "${cases[i]}"
-    hrun husk create --bundle "$BUNDLE" "$CTR"
-    assert_error_line "^husk: config.json: ${cases[i + 1]}"
-    assert_no_leftovers "$CTR"
-  done
+  refuse_each_config "${cases[@]}"
 }

@@ -211,15 +211,7 @@ run_ctr() {
     '.process.execCPUAffinity = {final: "100000"}'
     'process.execCPUAffinity.final'
   )
-  local i
-  cp "$BUNDLE/config.json" "$BATS_TEST_TMPDIR/good.json"
-  for ((i = 0; i < ${#cases[@]}; i += 2)); do
-    cp "$BATS_TEST_TMPDIR/good.json" "$BUNDLE/config.json"
-    update_config "$BUNDLE" "${cases[i]}"
-    hrun husk create --bundle "$BUNDLE" "$CTR"
-    assert_error_line "^husk: config.json: ${cases[i + 1]}"
-    assert_no_leftovers "$CTR"
-  done
+  refuse_each_config "${cases[@]}"
 }
 
 @test "a CPU the container may not use fails create with a clear error" {

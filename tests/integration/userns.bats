@@ -247,13 +247,5 @@ owner_of() {
     '.linux.namespaces[-1].path = "/proc/self/ns/pid"'
     'linux.namespaces\[5\].path "/proc/self/ns/pid": a namespace of kind pid, not user'
   )
-  local i
-  cp "$BUNDLE/config.json" "$BATS_TEST_TMPDIR/good.json"
-  for ((i = 0; i < ${#cases[@]}; i += 2)); do
-    cp "$BATS_TEST_TMPDIR/good.json" "$BUNDLE/config.json"
-    update_config "$BUNDLE" "${cases[i]}"
-    hrun husk create --bundle "$BUNDLE" "$CTR"
-    assert_error_line "^husk: config.json: ${cases[i + 1]}"
-    assert_no_leftovers "$CTR"
-  done
+  refuse_each_config "${cases[@]}"
 }
