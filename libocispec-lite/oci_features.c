@@ -138,7 +138,7 @@ gen_linux (struct oci_gen *w, const struct oci_features_host *h)
 
   gen_seccomp (w, h);
   oci_gen_key_enabled (w, "apparmor", true);
-  oci_gen_key_enabled (w, "selinux", false);
+  oci_gen_key_enabled (w, "selinux", true);
   oci_gen_key_enabled (w, "intelRdt", false);
 
   oci_gen_str (w, "mountExtensions");

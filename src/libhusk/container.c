@@ -563,6 +563,7 @@ create_holding_lock (const struct container_create_opts *o, int *rootfd_out, int
   st->rootfs = xstrdup (rootfs);
   st->created = state_timestamp_now ();
   st->owner = geteuid ();
+  st->no_new_keyring = o->no_new_keyring;
   map_copy (&st->annotations, &c->annotations);
 
   struct creation cr = { .rootfd = -1, .dirfd = -1, .console = -1, .id = o->id };

@@ -369,6 +369,7 @@ struct exec_child
   int sync_fd;
   int preserve_fds;
   int lsm_proc;                    /* the host's /proc (lsm_open_proc), or -1 */
+  const char *keyring;             /* the container's session keyring, or NULL */
 };
 
 static _Noreturn void
@@ -448,13 +449,15 @@ exec_process (const struct exec_child *x)
   _cleanup_free_ char *exe = NULL;
   struct oci_config only = { .process = (struct oci_process *) x->p };
   /* Order, and why (the init's tail, init.c): signals back to their
-     defaults first (husk blocked them all to forward them); the cwd and
+     defaults first (husk blocked them all to forward them); the
+     container's session keyring instead of the caller's; the cwd and
      the pty before anything looks up paths; limits and the AppArmor
      profile (lsm.h) while still root; the bounding set and keep-caps, the
      user switch, the other capability
      sets; no_new_privs and the fds; the seccomp filter last, so that it
      constrains nothing of husk's. */
   if (process_reset_signals (&err) < 0
+      || process_join_keyring (x->keyring, x->p, x->lsm_proc, "exec", &err) < 0
       || enter_cwd (x->p->cwd, &err) < 0
       || setup_terminal (x, &err) < 0
       || process_find_executable (x->argv[0], x->env, &exe, &err) < 0
@@ -730,6 +733,7 @@ exec_run (const struct exec_opts *o, int *exit_status, struct husk_error **err)
   struct exec_child x = {
     .p = p, .argv = argv, .env = env, .cg = cg, .seccomp = seccomp, .init_pidfd = init_pidfd, .ns_flags = ns_flags,
     .sync_fd = child_end, .preserve_fds = o->preserve_fds, .self = self, .lsm_proc = lsm_proc,
+    .keyring = st->no_new_keyring ? NULL : st->id,
   };
   pid_t helper = fork ();
   if (helper < 0)

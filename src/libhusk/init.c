@@ -13,7 +13,6 @@
 #include <sys/syscall.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <linux/keyctl.h>
 
 #include "caps.h"
 #include "cgroup/cgroup.h"
@@ -56,40 +55,6 @@ wait_for_recorded (int sync_fd, struct husk_error **err)
 
 /* husk run blocks every signal to read them from a signalfd; the container
    starts with none blocked and every disposition at its default. */
-
-/* A session keyring of its own, named after the container, as runc does:
-   otherwise the container shares the keys of the session husk was started
-   in.  Searchable by its user (possessor rights alone would not let a
-   process that drops them find it).  Kernels without keyrings: skipped. */
-#define KEY_USR_SEARCH 0x00080000  /* keyrings(7); keyutils.h is not a dependency */
-
-static int
-join_session_keyring (const struct init_args *a, struct husk_error **err)
-{
-  if (a->no_new_keyring)
-    return 0;
-  long key = syscall (SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, a->id);
-  if (key < 0 && errno == ENOSYS)
-    return 0;
-  if (key < 0)
-    return husk_error_sys (err, errno, "join a new session keyring");
-  char desc[512];
-  long n = syscall (SYS_keyctl, KEYCTL_DESCRIBE, key, desc, sizeof desc - 1);
-  if (n < 0 || (size_t) n >= sizeof desc)
-    return husk_error_sys (err, n < 0 ? errno : ERANGE, "describe the session keyring");
-  desc[n] = '\0';
-  /* "type;uid;gid;perm;description", perm in hex. */
-  const char *p = desc;
-  for (int i = 0; i < 3 && p; i++)
-    if ((p = strchr (p, ';')) != NULL)
-      p++;
-  if (p == NULL)
-    return husk_error_set (err, "describe the session keyring: unexpected \"%s\"", desc);
-  unsigned long perm = strtoul (p, NULL, 16);
-  if (syscall (SYS_keyctl, KEYCTL_SETPERM, key, (unsigned long) (perm | KEY_USR_SEARCH)) < 0)
-    return husk_error_sys (err, errno, "set the session keyring's permissions");
-  return 0;
-}
 
 static int
 set_hostname (const struct oci_config *c, struct husk_error **err)
@@ -369,9 +334,10 @@ init_run (const struct init_args *a)
        checked again before the execve);
      - limits (rlimits, scheduler, ioprio, personality, cpu affinity)
        while the init is still root: raising them may need privilege;
-     - the AppArmor profile for the execve (lsm_apply_exec), through the
-       host's /proc opened before any namespace or mount (lsm_open_proc),
-       while still root and before no_new_privs, as runc does;
+     - the AppArmor profile or SELinux label for the execve
+       (lsm_apply_exec), through the host's /proc opened before any
+       namespace or mount (lsm_open_proc), while still root and before
+       no_new_privs, as runc does;
      - the bounding set is dropped and keep-caps set (caps_prepare) while
        the init is still uid 0 with every capability; then the user switch
        (identity_switch: groups, gid, uid, umask); the other sets after
@@ -400,7 +366,7 @@ init_run (const struct init_args *a)
       || namespaces_init_cgroup (a->ns, &err) < 0
       || namespaces_init_time (a->ns, sync_fd, &err) < 0
       || process_reset_signals (&err) < 0
-      || join_session_keyring (a, &err) < 0
+      || process_join_keyring (a->no_new_keyring ? NULL : a->id, p, lsm_proc, "config.json", &err) < 0
       || set_hostname (c, &err) < 0
       || read_hooks_state (a, state_fd, &hooks_state, &err) < 0
       || mounts_setup_rootfs_hooked (c, a->rootfs, a->bundle, a->no_pivot, run_create_hooks, &ch,

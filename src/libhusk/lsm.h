@@ -9,16 +9,17 @@
 /* In the parent, before anything is made.  An empty or absent label
    changes nothing.  A label for an LSM that is not enabled on this host is
    an error, as runc makes it (running the container unconfined would
-   silently drop what the config asked for).  An AppArmor profile is
-   applied (lsm_apply_exec); SELinux labels are refused as not supported
-   yet. */
+   silently drop what the config asked for).  A SELinux label must be
+   printable ASCII without blanks, quotes or backslashes (checked on every
+   host), and a context the loaded policy knows (asked of selinuxfs, so
+   that a bad one fails here, before anything exists). */
 int lsm_check (const struct oci_config *c, struct husk_error **err);
 
-/* exec: a process that names no AppArmor profile takes the container's,
-   as runc's exec does. */
+/* exec: a process that names no AppArmor profile or SELinux label takes
+   the container's, as runc's exec does. */
 void lsm_inherit (struct oci_process *p, const struct oci_process *container);
 
-/* The procfs the label is written through, opened while /proc is still
+/* The procfs the labels are written through, opened while /proc is still
    the one husk was started with (before the container's mounts or a
    setns into its mount namespace: the container's /proc is its own to
    fake), as an O_PATH fd at or above MIN_FD.  -1 when P has no label to
@@ -26,10 +27,19 @@ void lsm_inherit (struct oci_process *p, const struct oci_process *container);
 int lsm_open_proc (const struct oci_process *p, int min_fd, int *procfd, struct husk_error **err);
 
 /* In the process about to execve, while it is still root and before
-   no_new_privs and seccomp: "exec PROFILE" into its
+   no_new_privs and seccomp, through PROCFD: "exec PROFILE" into its
    /proc/thread-self/attr/apparmor/exec (attr/exec on kernels before 5.8),
-   through PROCFD, so that the execve enters the profile.  Errors name
-   SOURCE ("config.json", "exec") and the field. */
+   the SELinux label into attr/exec, so that the execve enters them.
+   Errors name SOURCE ("config.json", "exec") and the field. */
 int lsm_apply_exec (const struct oci_process *p, int procfd, const char *source, struct husk_error **err);
+
+/* Right before the session keyring is made: the SELinux label into
+   /proc/thread-self/attr/keycreate, so that the keyring carries the
+   process's label, as runc does.  The execve clears it. */
+int lsm_apply_keycreate (const struct oci_process *p, int procfd, const char *source, struct husk_error **err);
+
+/* linux.mountLabel, or NULL when absent or empty (mounts.c gives it to
+   the filesystems it mounts as their context). */
+const char *lsm_mount_label (const struct oci_config *c);
 
 #endif

@@ -35,11 +35,13 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "cleanup.h"
 #include "devices.h"
 #include "cgroup/cgroup.h"
+#include "lsm.h"
 #include "mounts.h"
 #include "oci_tables.h"
 #include "sysctl.h"
@@ -62,6 +64,17 @@ static const struct mounts_fs mounts_checked_filesystems[] = {
 
 /* The cgroup driver makes these (cgroup/mount.c). */
 static const char *const mounts_cgroup_types[] = { "cgroup", "cgroup2", NULL };
+
+/* linux.mountLabel goes into every filesystem husk mounts as a
+   context="..." option, as runc does, except into these.  The kernel's
+   own filesystems share one superblock between mounts (the host's
+   labels, and SELinux refuses a second context for it), or are labelled
+   by the policy (genfscon).  An mqueue is labelled on its root instead
+   (mounts_label_root), when the container has an IPC namespace of its
+   own; bind mounts keep the labels of what they show. */
+static const char *const mounts_unlabelled_types[]
+    = { "proc",   "sysfs",     "mqueue",  "securityfs", "debugfs",     "tracefs", "bpf",  "pstore",
+        "configfs", "fusectl", "efivarfs", "binfmt_misc", "selinuxfs", "nsfs",   NULL };
 
 /* What mount(2) flags become on a bind mount, which has no superblock of
    its own: per-mount attributes for mount_setattr. */
@@ -103,6 +116,8 @@ struct mounts_entry
   bool idmap;           /* idmap, ridmap, or uid/gidMappings given */
   bool idmap_recursive; /* ridmap */
   bool tmpcopyup;
+  const char *context;     /* linux.mountLabel, for mounts_filesystem */
+  bool label_root;         /* an mqueue of the container's own: its root */
   unsigned long flags;     /* MS_* set by the options, in order */
   unsigned long cleared;   /* MS_* cleared by the options (rw, suid, ...) */
   bool atime_named;        /* an atime-family option was given */
@@ -670,6 +685,12 @@ mounts_filesystem (int rootfd, const struct oci_mount *m, struct mounts_entry *e
   char procfd[64];
   mounts_fd_path (procfd, sizeof procfd, target);
   const char *source = m->source != NULL && m->source[0] != '\0' ? m->source : m->type;
+  if (e->context != NULL && !e->label_root)
+    {
+      /* Quoted: MCS categories hold commas (lsm_check refused quotes). */
+      _cleanup_free_ char *opt = xasprintf ("context=\"%s\"", e->context);
+      mounts_add_data (e, opt);
+    }
   /* A read-only tmpcopyup tmpfs is filled first, made read-only after. */
   unsigned long flags = e->flags & ~(unsigned long)(MS_REC | (e->tmpcopyup ? MS_RDONLY : 0));
   if (mount (source, procfd, m->type, flags, e->data) < 0)
@@ -688,6 +709,14 @@ mounts_filesystem (int rootfd, const struct oci_mount *m, struct mounts_entry *e
         return husk_error_sys (err, errno, "%s: check %s on \"%s\"", e->label, m->type, e->dest);
       if (sfs.f_type != fs->magic)
         return husk_error_set (err, "%s: \"%s\" is not %s after mounting it", e->label, e->dest, m->type);
+    }
+  if (e->label_root)
+    {
+      /* The label a file gets from setfilecon(3), NUL included. */
+      mounts_fd_path (procfd, sizeof procfd, top);
+      if (setxattr (procfd, "security.selinux", e->context, strlen (e->context) + 1, 0) < 0)
+        return husk_error_sys (err, errno, "%s: label %s on \"%s\" with linux.mountLabel", e->label, m->type,
+                               e->dest);
     }
   if (e->tmpcopyup)
     {
@@ -755,21 +784,60 @@ mounts_remount (int rootfd, const struct oci_mount *m, struct mounts_entry *e, s
 /* The container's own cgroups, read-only unless the options say rw: the
    cgroup driver knows the layout (cgroup.h, cgroup_mount_container). */
 static int
-mounts_cgroup (int rootfd, const struct mounts_entry *e, struct husk_error **err)
+mounts_cgroup (int rootfd, const struct mounts_entry *e, const char *context, struct husk_error **err)
 {
   bool readonly = (e->flags & MS_RDONLY) || !(e->cleared & MS_RDONLY);
   _cleanup_close_ int target
       = mounts_open_create (rootfd, e->clean, MOUNTS_CREATE_DIR, RESOLVE_NO_SYMLINKS, e->label, err);
   if (target < 0)
     return -1;
-  if (cgroup_mount_container (target, readonly, err) < 0)
+  if (cgroup_mount_container (target, readonly, context, err) < 0)
     return husk_error_wrap (err, "%s", e->label);
   return 0;
 }
 
+/* An IPC namespace made for the container, not joined by path: its
+   mqueue superblock is the container's alone. */
+static bool
+mounts_new_ipc (const struct oci_config *c)
+{
+  for (size_t i = 0; c->linux_ != NULL && i < c->linux_->namespaces.n; i++)
+    {
+      const struct oci_namespace *ns = &c->linux_->namespaces.v[i];
+      if (ns->type != NULL && strcmp (ns->type, "ipc") == 0 && (ns->path == NULL || ns->path[0] == '\0'))
+        return true;
+    }
+  return false;
+}
+
+/* The SELinux context a new filesystem gets from linux.mountLabel
+   (mounts_unlabelled_types), unless its options name one of their own
+   (the user's wins: a second one is an error to the kernel). */
+static void
+mounts_pick_context (const struct oci_config *c, const struct oci_mount *m, struct mounts_entry *e)
+{
+  static const char *const options[] = { "context=", "fscontext=", "defcontext=", "rootcontext=" };
+  const char *label = lsm_mount_label (c);
+  if (label == NULL || e->bind || e->remount || m->type == NULL)
+    return;
+  if (strcmp (m->type, "mqueue") == 0)
+    {
+      e->label_root = mounts_new_ipc (c);
+      e->context = e->label_root ? label : NULL;
+      return;
+    }
+  if (oci_name_in (mounts_unlabelled_types, m->type))
+    return;
+  for (size_t j = 0; j < m->options.n; j++)
+    for (size_t k = 0; k < sizeof options / sizeof *options; k++)
+      if (strncmp (m->options.v[j], options[k], strlen (options[k])) == 0)
+        return;
+  e->context = label;
+}
+
 static int
-mounts_apply (int rootfd, const struct oci_mount *m, const char *label, const char *bundle_abs,
-              struct husk_error **err)
+mounts_apply (const struct oci_config *c, int rootfd, const struct oci_mount *m, const char *label,
+              const char *bundle_abs, struct husk_error **err)
 {
   struct mounts_entry e __attribute__ ((cleanup (mounts_entry_free)))
   = { .dest = m->destination, .type = m->type };
@@ -782,8 +850,9 @@ mounts_apply (int rootfd, const struct oci_mount *m, const char *label, const ch
     return husk_error_set (err, "%s.destination: must not be the root \"/\"", label);
   if (mounts_parse_options (m, &e, err) < 0)
     return -1;
+  mounts_pick_context (c, m, &e);
   if (m->type != NULL && oci_name_in (mounts_cgroup_types, m->type))
-    return mounts_cgroup (rootfd, &e, err);
+    return mounts_cgroup (rootfd, &e, lsm_mount_label (c), err);
   if (e.remount)
     return mounts_remount (rootfd, m, &e, err);
   if (e.bind)
@@ -861,7 +930,7 @@ mounts_setup_dev (const struct oci_config *c, int rootfd, const char *bundle_abs
         if (m.options.v == mounts_devpts_options && !mounts_gid_mapped (5))
           m.options.n--;
         _cleanup_free_ char *label = xasprintf ("husk's default mount of \"%s\"", m.destination);
-        if (mounts_apply (rootfd, &m, label, bundle_abs, err) < 0)
+        if (mounts_apply (c, rootfd, &m, label, bundle_abs, err) < 0)
           return -1;
       }
   return devices_setup (c, rootfd, populate, err);
@@ -1040,11 +1109,12 @@ mounts_open_null (int root, struct husk_error **err)
 /* An empty read-only tmpfs, made detached with the new mount API (no path
    to pass to mount(2)). */
 static int
-mounts_empty_tmpfs (struct husk_error **err)
+mounts_empty_tmpfs (const char *context, struct husk_error **err)
 {
   _cleanup_close_ int fs = fsopen ("tmpfs", FSOPEN_CLOEXEC);
   if (fs < 0 || fsconfig (fs, FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0
       || fsconfig (fs, FSCONFIG_SET_STRING, "mode", "0755", 0) < 0
+      || (context != NULL && fsconfig (fs, FSCONFIG_SET_STRING, "context", context, 0) < 0)
       || fsconfig (fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
     return husk_error_sys (err, errno, "config.json: linux.maskedPaths: create an empty tmpfs");
   int m = fsmount (fs, FSMOUNT_CLOEXEC,
@@ -1055,10 +1125,11 @@ mounts_empty_tmpfs (struct husk_error **err)
 }
 
 /* linux.maskedPaths: /dev/null over files, an empty read-only tmpfs over
-   directories. */
+   directories (labelled with linux.mountLabel, as runc does). */
 static int
-mounts_mask_paths (const struct oci_linux *l, int root, struct husk_error **err)
+mounts_mask_paths (const struct oci_config *c, int root, struct husk_error **err)
 {
+  const struct oci_linux *l = c->linux_;
   _cleanup_close_ int null = -1;
   for (size_t i = 0; l != NULL && i < l->masked_paths.n; i++)
     {
@@ -1073,7 +1144,7 @@ mounts_mask_paths (const struct oci_linux *l, int root, struct husk_error **err)
         return husk_error_sys (err, errno, "config.json: linux.maskedPaths[%zu]: stat \"%s\"", i, path);
       _cleanup_close_ int cover = -1;
       if (S_ISDIR (st.st_mode))
-        cover = mounts_empty_tmpfs (err);
+        cover = mounts_empty_tmpfs (lsm_mount_label (c), err);
       else
         {
           if (null < 0 && (null = mounts_open_null (root, err)) < 0)
@@ -1145,13 +1216,13 @@ mounts_setup_rootfs_hooked (const struct oci_config *c, const char *rootfs_abs, 
 
   /* /dev first: a mounts[] entry for /dev/pts or /dev/mqueue goes on it. */
   if (mounts_find (c, "dev") == NULL
-      && mounts_apply (rootfd, &mounts_default_dev, "husk's default mount of \"/dev\"", bundle_abs, err) < 0)
+      && mounts_apply (c, rootfd, &mounts_default_dev, "husk's default mount of \"/dev\"", bundle_abs, err) < 0)
     return -1;
   for (size_t i = 0; i < c->mounts.n; i++)
     {
       char label[64];
       snprintf (label, sizeof label, "config.json: mounts[%zu]", i);
-      if (mounts_apply (rootfd, &c->mounts.v[i], label, bundle_abs, err) < 0)
+      if (mounts_apply (c, rootfd, &c->mounts.v[i], label, bundle_abs, err) < 0)
         return -1;
     }
   if (mounts_setup_dev (c, rootfd, bundle_abs, err) < 0)
@@ -1166,7 +1237,7 @@ mounts_setup_rootfs_hooked (const struct oci_config *c, const char *rootfs_abs, 
   if (root < 0)
     return husk_error_sys (err, errno, "open the new \"/\"");
   /* sysctl before the read-only paths: /proc/sys is usually one. */
-  if (sysctl_apply (c, root, err) < 0 || mounts_mask_paths (c->linux_, root, err) < 0
+  if (sysctl_apply (c, root, err) < 0 || mounts_mask_paths (c, root, err) < 0
       || mounts_readonly_paths (c->linux_, root, err) < 0)
     return -1;
 

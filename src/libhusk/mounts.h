@@ -15,7 +15,12 @@
    exec'd.  Everything issue "filesystem" asks for happens in here, in order:
      1. checks that need no kernel: linux.rootfsPropagation's value,
         linux.sysctl's keys against linux.namespaces (sysctl_check);
-        (linux.mountLabel is lsm.c's, refused at create without SELinux);
+        (linux.mountLabel is checked by lsm.c, refused at create without
+        SELinux; here it becomes the context="..." option of every new
+        filesystem but the kernel's own (proc, sysfs, cgroup...), unless
+        the entry names a context itself; the label of an mqueue's root
+        when the IPC namespace is new; and the context of the masked-path
+        and v1 cgroup tmpfs);
      2. the host's tree, as this namespace sees it, is made rprivate (or
         rslave / left shared, per linux.rootfsPropagation), so that nothing
         done here propagates back to the host unless "shared" asked for it;

@@ -15,8 +15,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/close_range.h>
+#include <linux/keyctl.h>
 
 #include "cleanup.h"
+#include "lsm.h"
 #include "process.h"
 
 const char *
@@ -246,4 +248,40 @@ process_wait (int pid, int *status)
     ret = waitpid (pid, status, 0);
   while (ret < 0 && errno == EINTR);
   return ret;
+}
+
+/* keyrings(7); keyutils.h is not a dependency. */
+#define PROCESS_KEY_USR_SEARCH 0x00080000
+
+int
+process_join_keyring (const char *name, const struct oci_process *p, int lsm_proc, const char *source,
+                      struct husk_error **err)
+{
+  if (name == NULL)
+    return 0;
+  if (lsm_apply_keycreate (p, lsm_proc, source, err) < 0)
+    return -1;
+  long key = syscall (SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name);
+  if (key < 0 && errno == ENOSYS)
+    return 0;
+  if (key < 0)
+    return husk_error_sys (err, errno, "join the session keyring \"%s\"", name);
+  char desc[512];
+  long n = syscall (SYS_keyctl, KEYCTL_DESCRIBE, key, desc, sizeof desc - 1);
+  if (n < 0 || (size_t) n >= sizeof desc)
+    return husk_error_sys (err, n < 0 ? errno : ERANGE, "describe the session keyring");
+  desc[n] = '\0';
+  /* "type;uid;gid;perm;description", perm in hex.  A keyring of that name
+     made by another user would be joined too (the kernel finds any
+     searchable one): refused, the container's keys are not theirs. */
+  unsigned long uid, gid, bits;
+  int used = 0;
+  if (sscanf (desc, "keyring;%lu;%lu;%lx;%n", &uid, &gid, &bits, &used) != 3 || used == 0)
+    return husk_error_set (err, "describe the session keyring: unexpected \"%s\"", desc);
+  if (uid != (unsigned long) geteuid ())
+    return husk_error_set (err, "join the session keyring \"%s\": it belongs to uid %lu", name, uid);
+  if (!(bits & PROCESS_KEY_USR_SEARCH)
+      && syscall (SYS_keyctl, KEYCTL_SETPERM, key, (unsigned long) (bits | PROCESS_KEY_USR_SEARCH)) < 0)
+    return husk_error_sys (err, errno, "set the session keyring's permissions");
+  return 0;
 }

@@ -225,6 +225,11 @@ state_file_json (const struct husk_state *s)
   gen_member (g, "rootfs", s->rootfs);
   gen_member (g, "created", s->created);
   gen_integer (g, "ownerUid", s->owner);
+  if (s->no_new_keyring)
+    {
+      gen_string (g, "noNewKeyring");
+      yajl_gen_bool (g, 1);
+    }
   gen_annotations (g, &s->annotations);
   yajl_gen_map_close (g);
   char *out = gen_finish (g);
@@ -470,6 +475,8 @@ state_read (int dirfd, const char *id, struct husk_state **out, struct husk_erro
       s->pid = (int) pid;
       s->start_time = (unsigned long long) start;
       s->owner = (uid_t) owner;
+      const char *keyring[] = { "noNewKeyring", NULL };
+      s->no_new_keyring = yajl_tree_get (root, keyring, yajl_t_true) != NULL;
       const char *path[] = { "annotations", NULL };
       yajl_val a = yajl_tree_get (root, path, yajl_t_object);
       size_t n = a ? YAJL_GET_OBJECT (a)->len : 0;

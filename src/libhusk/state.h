@@ -32,6 +32,7 @@ struct husk_state
   char *bundle, *rootfs;           /* absolute */
   char *created;                   /* RFC 3339 with nanoseconds, UTC */
   uid_t owner;                     /* euid of the husk that created it */
+  bool no_new_keyring;             /* create --no-new-keyring: exec joins none */
   oci_map annotations;
 };
 void state_free (struct husk_state *s);

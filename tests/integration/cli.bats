@@ -534,7 +534,7 @@ runc_flags() {
 	assert_output '{"v1":true,"v2":true,"systemd":false,"systemdUser":false,"rdma":false}'
 	run jq -c '[.linux.apparmor.enabled, .linux.selinux.enabled, .linux.intelRdt.enabled,
 		.linux.mountExtensions.idmap.enabled, .potentiallyUnsafeConfigAnnotations]' "$f"
-	assert_output '[true,false,false,true,[]]'
+	assert_output '[true,true,false,true,[]]'
 }
 
 @test "features: mountOptions are exactly the recognized options of the spec and runc 1.1" {

@@ -114,6 +114,36 @@ as_container() {
   refute_line --regexp " keyring +$CTR-nokeyring: "
 }
 
+# in_private_keyring NAME CMD...: CMD in a new session keyring NAME that
+# only its possessors may see (perm 0x3f000000: the user has no view
+# right), so that /proc/keys shows it only to a process that has it.
+# keyctl(2) through perl: keyutils is not a dependency.  250 is x86_64's
+# keyctl; 1 KEYCTL_JOIN_SESSION_KEYRING, 5 KEYCTL_SETPERM.
+in_private_keyring() {
+  perl -e '$k = syscall(250, 1, $ARGV[0]); die "join: $!\n" if $k < 0;
+    syscall(250, 5, $k, 0x3f000000) == 0 or die "setperm: $!\n";
+    shift; exec @ARGV or die "exec: $!\n"' "$@"
+}
+
+@test "exec joins the container's session keyring, not its caller's; with --no-new-keyring it keeps the caller's" {
+  [[ "$(uname -m)" == x86_64 ]] || skip "in_private_keyring calls keyctl by x86_64's number"
+  set_args "$BUNDLE" sleep 100
+  hrun husk run -d --bundle "$BUNDLE" "$CTR"
+  assert_ok
+  hrun husk run -d --no-new-keyring --bundle "$BUNDLE" "$CTR-nokeyring"
+  assert_ok
+  # The caller sees its own keyring: the refutation below can fail.
+  hrun in_private_keyring "husk-caller-$$" cat /proc/keys
+  assert_line --regexp " keyring +husk-caller-$$: "
+  hrun in_private_keyring "husk-caller-$$" "$HUSK" --root "$HUSK_ROOT" exec "$CTR" cat /proc/keys
+  assert_ok
+  assert_line --regexp " keyring +$CTR: "
+  refute_line --regexp " keyring +husk-caller-$$: "
+  hrun in_private_keyring "husk-caller-$$" "$HUSK" --root "$HUSK_ROOT" exec "$CTR-nokeyring" cat /proc/keys
+  assert_ok
+  assert_line --regexp " keyring +husk-caller-$$: "
+}
+
 @test "noNewPrivileges sets NoNewPrivs; without it the process may gain privileges" {
   set_args "$BUNDLE" grep NoNewPrivs /proc/self/status
   update_config "$BUNDLE" '.process.noNewPrivileges = true'

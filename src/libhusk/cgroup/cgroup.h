@@ -113,9 +113,10 @@ int cgroup_stats_json (const struct cgroup *cg, char **json, struct husk_error *
    cgroup namespace the mounts are fresh ones, whose root is the
    namespace's (the container's cgroup); without one, bind mounts of the
    container's own cgroups.  Always nosuid, nodev, noexec; read-only when
-   asked.  Called by the init once it is in its cgroups (and, with one,
-   its cgroup namespace). */
-int cgroup_mount_container (int target, bool readonly, struct husk_error **err);
+   asked.  The tmpfs gets the SELinux context (linux.mountLabel) when not
+   NULL; cgroup filesystems are labelled by the policy.  Called by the init
+   once it is in its cgroups (and, with one, its cgroup namespace). */
+int cgroup_mount_container (int target, bool readonly, const char *context, struct husk_error **err);
 
 /* ---- internal to src/libhusk/cgroup/ ---- */
 

@@ -120,7 +120,7 @@ mount_hierarchy (int top, const struct hierarchy *h, struct husk_error **err)
 }
 
 int
-cgroup_mount_container (int target, bool readonly, struct husk_error **err)
+cgroup_mount_container (int target, bool readonly, const char *context, struct husk_error **err)
 {
   struct hierarchy *h = NULL;
   size_t n = 0;
@@ -138,6 +138,7 @@ cgroup_mount_container (int target, bool readonly, struct husk_error **err)
     {
       _cleanup_close_ int fs = fsopen ("tmpfs", FSOPEN_CLOEXEC);
       if (fs < 0 || fsconfig (fs, FSCONFIG_SET_STRING, "mode", "755", 0) < 0
+          || (context != NULL && fsconfig (fs, FSCONFIG_SET_STRING, "context", context, 0) < 0)
           || fsconfig (fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0
           || (top = fsmount (fs, FSMOUNT_CLOEXEC, CG_ATTRS)) < 0)
         ret = husk_error_sys (err, errno, "cgroup mount: tmpfs");
