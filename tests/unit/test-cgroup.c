@@ -155,7 +155,7 @@ try_mount (void)
     return 31;
   int fd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
   int ret = 0;
-  if (cgroup_mount_container (fd, true, &err) < 0)
+  if (cgroup_mount_container (fd, true, NULL, &err) < 0)
     {
       printf ("# %s\n", err->msg);
       ret = 32;
