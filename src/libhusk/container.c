@@ -716,9 +716,11 @@ container_state (const char *root, const char *id, char **json, struct husk_erro
   _cleanup_close_ int rootfd = -1;
   _cleanup_close_ int dirfd = -1;
   _cleanup_state_ struct husk_state *st = NULL;
-  if (open_read (root, id, false, &rootfd, &dirfd, &st, err) < 0)
+  bool busy = false;
+  if (state_root_open (root, false, &rootfd, err) < 0
+      || state_open_reader (rootfd, id, &dirfd, &busy, err) < 0 || state_read (dirfd, id, &st, err) < 0)
     return -1;
-  *json = state_json (st, state_status (dirfd, st), true, false);
+  *json = state_json (st, state_status_read (dirfd, st, busy), true, false);
   return 0;
 }
 
@@ -889,13 +891,14 @@ container_list (const char *root, struct container_list *out, struct husk_error 
       _cleanup_close_ int dirfd = -1;
       struct husk_error *e2 = NULL;
       struct husk_state *st = NULL;
+      bool busy = false;
       /* A container deleted meanwhile is simply not listed. */
-      if (state_open (rootfd, ids[i], false, &dirfd, &e2) == 0 && state_read (dirfd, ids[i], &st, &e2) == 0)
+      if (state_open_reader (rootfd, ids[i], &dirfd, &busy, &e2) == 0 && state_read (dirfd, ids[i], &st, &e2) == 0)
         {
           out->states[out->n] = st;
-          out->status[out->n++] = state_status (dirfd, st);
+          out->status[out->n++] = state_status_read (dirfd, st, busy);
         }
-      else if (dirfd >= 0)
+      else if (dirfd >= 0 && e2->errno_ != ENOENT)
         log_warning ("%s", e2->msg);
       husk_error_free (e2);
       free (ids[i]);

@@ -126,8 +126,18 @@ state_error_missing (struct husk_error **err, const char *id)
   return -1;
 }
 
-int
-state_open (int rootfd, const char *id, bool exclusive, int *dirfd, struct husk_error **err)
+/* How state_open_at locks: waiting for a shared or an exclusive lock, or
+   taking a shared one only if it is free. */
+enum state_lock
+{
+  STATE_LOCK_SHARED,
+  STATE_LOCK_EXCLUSIVE,
+  STATE_LOCK_IF_FREE,
+};
+
+static int
+state_open_at (int rootfd, const char *id, enum state_lock lock, int *dirfd, bool *busy,
+               struct husk_error **err)
 {
   *dirfd = -1;
   if (rootfd < 0)
@@ -137,7 +147,14 @@ state_open (int rootfd, const char *id, bool exclusive, int *dirfd, struct husk_
     return state_error_missing (err, id);
   if (fd < 0)
     return husk_error_sys (err, errno, "open state of container \"%s\"", id);
-  if (lock_dir (fd, exclusive, id, err) < 0)
+  if (lock == STATE_LOCK_IF_FREE)
+    {
+      /* EINTR cannot happen: LOCK_NB never sleeps. */
+      *busy = flock (fd, LOCK_SH | LOCK_NB) < 0;
+      if (*busy && errno != EWOULDBLOCK)
+        return husk_error_sys (err, errno, "lock container \"%s\"", id);
+    }
+  else if (lock_dir (fd, lock == STATE_LOCK_EXCLUSIVE, id, err) < 0)
     return -1;
   /* A delete that held the lock before us has removed the dir. */
   struct stat st;
@@ -147,6 +164,18 @@ state_open (int rootfd, const char *id, bool exclusive, int *dirfd, struct husk_
     return state_error_missing (err, id);
   *dirfd = steal_fd (&fd);
   return 0;
+}
+
+int
+state_open (int rootfd, const char *id, bool exclusive, int *dirfd, struct husk_error **err)
+{
+  return state_open_at (rootfd, id, exclusive ? STATE_LOCK_EXCLUSIVE : STATE_LOCK_SHARED, dirfd, NULL, err);
+}
+
+int
+state_open_reader (int rootfd, const char *id, int *dirfd, bool *busy, struct husk_error **err)
+{
+  return state_open_at (rootfd, id, STATE_LOCK_IF_FREE, dirfd, busy, err);
 }
 
 /* ---- state.json ---- */
@@ -437,6 +466,9 @@ int
 state_read (int dirfd, const char *id, struct husk_state **out, struct husk_error **err)
 {
   _cleanup_close_ int fd = openat (dirfd, STATE_FILE, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  /* A reader without the lock may come in while delete empties the dir. */
+  if (fd < 0 && errno == ENOENT)
+    return state_error_missing (err, id);
   if (fd < 0)
     return husk_error_sys (err, errno, "read state of container \"%s\"", id);
   _cleanup_free_ char *what = xasprintf ("state of container \"%s\"", id);
@@ -587,6 +619,14 @@ state_status (int dirfd, const struct husk_state *s)
   if (faccessat (dirfd, "exec.fifo", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
     return STATE_CREATED;
   return STATE_RUNNING;
+}
+
+enum state_status
+state_status_read (int dirfd, const struct husk_state *s, bool busy)
+{
+  if (busy && strcmp (s->status, "creating") == 0)
+    return STATE_CREATING;
+  return state_status (dirfd, s);
 }
 
 int

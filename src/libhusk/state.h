@@ -61,6 +61,18 @@ void state_remove_stale_temp (int rootfd, const char *name);
    `container "ID" does not exist` with errno_ ENOENT. */
 int state_open (int rootfd, const char *id, bool exclusive, int *dirfd, struct husk_error **err);
 
+/* The same for the readers, `state` and `list`, which never wait: a
+   create holds its exclusive lock until it returns (hooks included), and
+   an engine's `list` must not stall behind it.  state.json is replaced
+   atomically, so it reads whole without the lock.  *busy tells that
+   another husk holds the lock. */
+int state_open_reader (int rootfd, const char *id, int *dirfd, bool *busy, struct husk_error **err);
+
+/* state_status for a reader: a "creating" container whose create still
+   holds the lock is creating, even before its init's pid is recorded
+   (after a create that died, it is stopped, as state_status says). */
+enum state_status state_status_read (int dirfd, const struct husk_state *s, bool busy);
+
 int state_read (int dirfd, const char *id, struct husk_state **out, struct husk_error **err);
 
 /* A file of the state dir written atomically: NAME.tmp, then renameat. */

@@ -116,3 +116,24 @@ $CTR-b root"
   hrun husk list --format yaml
   assert_error_line 'yaml'
 }
+
+@test "list and state do not wait for a create under way: they show it creating" {
+  # A createRuntime hook (on the host, while create holds the container's
+  # lock) that waits until the test lets it go.
+  mkfifo "$BATS_TEST_TMPDIR/go"
+  update_config "$BUNDLE" '.hooks.createRuntime = [{path: "/bin/sh",
+      args: ["sh", "-c", "touch \($d)/in-hook; read x < \($d)/go"]}]' --arg d "$BATS_TEST_TMPDIR"
+  start_bg husk create --bundle "$BUNDLE" "$CTR"
+  wait_for_file "$BATS_TEST_TMPDIR/in-hook"
+  # Blocking here would hang until the timeout of husk() and fail.
+  hrun husk state "$CTR"
+  assert_ok
+  assert_equal "$(jq -r .status <<<"$output")" creating
+  hrun husk list --format json
+  assert_ok
+  assert_equal "$(jq -r '.[0].id + " " + .[0].status' <<<"$output")" "$CTR creating"
+  echo go >"$BATS_TEST_TMPDIR/go"
+  wait_bg "$BG_PID"
+  assert_equal "$bg_status" 0
+  assert_equal "$(state_field "$CTR" .status)" created
+}
