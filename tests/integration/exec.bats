@@ -354,18 +354,7 @@ stop_and_delete() {
 }
 
 @test "exec into a container with its own user namespace: ids are the container's" {
-  # The init runs as the mapped root: the bundle's path must be searchable
-  # by it, and the rootfs its own (as userns.bats prepares it).
-  local d=$BUNDLE
-  while [[ "$d" != / ]]; do
-    chmod a+x "$d"
-    d=$(dirname "$d")
-  done
-  chown -R -h 100000:100000 "$BUNDLE/rootfs"
-  chmod 1777 "$BUNDLE/rootfs/tmp"
-  update_config "$BUNDLE" '.linux.namespaces += [{"type": "user"}]
-    | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
-    | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+  userns_bundle "$BUNDLE" 100000 65536
   set_args "$BUNDLE" sh -c "$LOOP_UNTIL_STOP"
   hrun husk run -d --bundle "$BUNDLE" "$CTR"
   assert_ok

@@ -155,6 +155,25 @@ set_args() {
 # rootfs/stop, after writing rootfs/ready (so the test knows it started).
 LOOP_UNTIL_STOP='echo ready > /ready; while [ ! -e /stop ]; do sleep 0.1; done'
 
+# userns_bundle BUNDLE HOSTID [SIZE]: BUNDLE for a new user namespace
+# mapping 0..SIZE-1 (default 65536) to HOSTID...: the init runs as the
+# mapped root (a host uid that is not 0), so the bundle's path must be
+# searchable by it, as with runc, and the rootfs belongs to it, as an
+# engine prepares it.  Without SIZE, the maps are left to the caller.
+userns_bundle() {
+  local d=$1
+  while [[ "$d" != / ]]; do
+    chmod a+x "$d"
+    d=$(dirname "$d")
+  done
+  chown -R -h "$2:$2" "$1/rootfs"
+  chmod 1777 "$1/rootfs/tmp"
+  [[ -n "${3:-}" ]] || return 0
+  update_config "$1" '.linux.namespaces += [{type: "user"}]
+    | .linux.uidMappings = [{containerID: 0, hostID: $h, size: $n}]
+    | .linux.gidMappings = [{containerID: 0, hostID: $h, size: $n}]' --argjson h "$2" --argjson n "$3"
+}
+
 # state_field ID JQ-PATH: one field of `husk state ID`.
 state_field() {
   husk state "$1" | jq -r "$2"

@@ -104,6 +104,23 @@ delete_and_check() {
   assert_no_leftovers "$CTR"
 }
 
+@test "process.apparmorProfile with a new user namespace: the container's root runs confined, exec too" {
+  # The init writes the profile from inside its user namespace, as the
+  # namespace's root.
+  userns_bundle "$BUNDLE" 200000 65536
+  update_config "$BUNDLE" ".process.apparmorProfile = \"$AA_PROFILE\""
+  set_args "$BUNDLE" sh -c "id -u; $SHOW"
+  hrun husk run --bundle "$BUNDLE" "$CTR"
+  assert_ok
+  assert_equal "${lines[*]}" "0 $AA_PROFILE (enforce) denied"
+  assert_no_leftovers "$CTR"
+  set_args "$BUNDLE" sleep 100
+  hrun husk create --bundle "$BUNDLE" "$CTR"
+  assert_ok
+  exec_shows "$AA_PROFILE (enforce) denied"
+  delete_and_check
+}
+
 @test "exec: --apparmor confines the process; without it, the container's profile applies (as runc)" {
   # A created container: its init waits for start, exec runs beside it.
   hrun husk create --bundle "$BUNDLE" "$CTR"

@@ -17,16 +17,7 @@ teardown() {
 
 setup() {
   husk_setup
-  # The init runs as the mapped root (a host uid that is not 0): the
-  # bundle's path must be searchable by it, as with runc.
-  local d=$BUNDLE
-  while [[ "$d" != / ]]; do
-    chmod a+x "$d"
-    d=$(dirname "$d")
-  done
-  # The rootfs belongs to the container's root, as an engine prepares it.
-  chown -R -h "$UID_BASE:$UID_BASE" "$BUNDLE/rootfs"
-  chmod 1777 "$BUNDLE/rootfs/tmp"
+  userns_bundle "$BUNDLE" "$UID_BASE"
   update_config "$BUNDLE" '.linux.namespaces += [{type: "user"}]
     | .linux.uidMappings = [{containerID: 0, hostID: $u, size: 1000}, {containerID: 1000, hostID: $u2, size: 10}]
     | .linux.gidMappings = [{containerID: 0, hostID: $u, size: 2000}, {containerID: 5000, hostID: $u2, size: 5}]' \
