@@ -21,7 +21,9 @@ EXTRA_DIST += tests/engines contrib/engines
 # kernel with cgroup v2 only (tests/vm/run-vm.sh).  Not part of `make
 # check`: slow (TCG, no KVM), needs root, installs qemu-system-x86 and
 # downloads the kernel package when missing.  HUSK_VM_ARGS passes options
-# and suites: make check-vm HUSK_VM_ARGS="--v1 cgroups.bats".
+# and suites: make check-vm HUSK_VM_ARGS="--v1 cgroups.bats"; with
+# --selinux the VM runs SELinux instead of AppArmor (and the SELinux
+# suites; secilc is installed when missing).
 check-vm: husk$(EXEEXT) $(check_PROGRAMS)
 	HUSK_BUILDDIR="$(abs_top_builddir)" HUSK_SRCDIR="$(abs_top_srcdir)" \
 	"$(abs_top_srcdir)/tests/vm/run-vm.sh" $(HUSK_VM_ARGS)

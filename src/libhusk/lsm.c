@@ -73,7 +73,7 @@ lsm_selinux_context_unknown (const char *label)
 }
 
 int
-lsm_check (const struct oci_config *c, struct husk_error **err)
+lsm_check (const struct oci_config *c, const char *source, struct husk_error **err)
 {
   const struct oci_process *p = c->process;
   const struct
@@ -95,14 +95,14 @@ lsm_check (const struct oci_config *c, struct husk_error **err)
         continue;
       /* Not echoed: it may hold the newline that makes it bad. */
       if (rows[i].selinux && !lsm_selinux_text_ok (label))
-        return husk_error_set (err, "config.json: %s: not a SELinux context (it holds a blank, a quote, a "
-                               "backslash or a control character, or is 4096 bytes or longer)", rows[i].path);
+        return husk_error_set (err, "%s: %s: not a SELinux context (it holds a blank, a quote, a "
+                               "backslash or a control character, or is 4096 bytes or longer)", source, rows[i].path);
       if (!rows[i].enabled ())
-        return husk_error_set (err, "config.json: %s \"%s\": %s is not enabled on this host", rows[i].path,
+        return husk_error_set (err, "%s: %s \"%s\": %s is not enabled on this host", source, rows[i].path,
                                label, rows[i].lsm);
       if (rows[i].selinux && lsm_selinux_context_unknown (label))
-        return husk_error_set (err, "config.json: %s \"%s\": not a valid context for this host's SELinux policy",
-                               rows[i].path, label);
+        return husk_error_set (err, "%s: %s \"%s\": not a valid context for this host's SELinux policy",
+                               source, rows[i].path, label);
     }
   return 0;
 }

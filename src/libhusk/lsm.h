@@ -12,8 +12,9 @@
    silently drop what the config asked for).  A SELinux label must be
    printable ASCII without blanks, quotes or backslashes (checked on every
    host), and a context the loaded policy knows (asked of selinuxfs, so
-   that a bad one fails here, before anything exists). */
-int lsm_check (const struct oci_config *c, struct husk_error **err);
+   that a bad one fails here, before anything exists).  Errors name
+   SOURCE ("config.json", "exec") and the field. */
+int lsm_check (const struct oci_config *c, const char *source, struct husk_error **err);
 
 /* exec: a process that names no AppArmor profile or SELinux label takes
    the container's, as runc's exec does. */

@@ -174,6 +174,13 @@ userns_bundle() {
     | .linux.gidMappings = [{containerID: 0, hostID: $h, size: $n}]' --argjson h "$2" --argjson n "$3"
 }
 
+# delete_and_check: `delete --force` of $CTR succeeds and leaves nothing.
+delete_and_check() {
+  hrun husk delete --force "$CTR"
+  assert_ok
+  assert_no_leftovers "$CTR"
+}
+
 # state_field ID JQ-PATH: one field of `husk state ID`.
 state_field() {
   husk state "$1" | jq -r "$2"

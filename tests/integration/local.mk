@@ -20,3 +20,9 @@ tests_integration_notify_signal_LDFLAGS = $(HUSK_LDFLAGS)
 check_PROGRAMS += tests/integration/sched-show
 tests_integration_sched_show_SOURCES = tests/integration/sched-show.c
 tests_integration_sched_show_LDFLAGS = $(HUSK_LDFLAGS)
+
+# lsm-show: the SELinux labels a container sees: its own, its session
+# keyring's, files' security.selinux (selinux.bats; busybox has no ls -Z).
+check_PROGRAMS += tests/integration/lsm-show
+tests_integration_lsm_show_SOURCES = tests/integration/lsm-show.c
+tests_integration_lsm_show_LDFLAGS = $(HUSK_LDFLAGS)

@@ -65,12 +65,6 @@ exec_shows() {
   assert_equal "${lines[*]}" "$want"
 }
 
-delete_and_check() {
-  hrun husk delete --force "$CTR"
-  assert_ok
-  assert_no_leftovers "$CTR"
-}
-
 @test "process.apparmorProfile: the process runs confined, as root or a user with no_new_privs; an empty one changes nothing" {
   set_args "$BUNDLE" sh -c "$SHOW"
   update_config "$BUNDLE" ".process.apparmorProfile = \"$AA_PROFILE\""

@@ -3,11 +3,15 @@
 # (Linux 6.1), with a cgroup v2-only layout (the default: what Debian 12,
 # Fedora and Ubuntu 22.04+ hosts have) or a cgroup v1-only one (--v1).
 # The CI machine is a v1/v2 hybrid, so this is the only place where the v2
-# and v1 drivers meet a host of their own kind.
+# and v1 drivers meet a host of their own kind.  Its major LSM is
+# AppArmor, Debian's default; --selinux boots with SELinux instead
+# (permissive, with the small policy of tests/vm/selinux.cil loaded), the
+# only place husk's SELinux labels meet a kernel that applies them.
 #
-# Usage: tests/vm/run-vm.sh [--v2|--v1] [SUITE.bats[=REGEX]...]
+# Usage: tests/vm/run-vm.sh [--v2|--v1] [--selinux] [SUITE.bats[=REGEX]...]
 #   SUITE.bats=REGEX runs only its tests whose names match REGEX (bats -f).
-#   With no suites: VM_SUITES below (those that exist in tests/integration).
+#   With no suites: VM_SUITES below (those that exist in tests/integration),
+#   or with --selinux SELINUX_SUITES.
 # Environment:
 #   HUSK_BUILDDIR  the build tree: husk, and the suites' helper programs in
 #                  tests/integration (recvtty...; make check-vm builds them)
@@ -17,14 +21,15 @@
 #   HUSK_TIMEOUT   passed to the guest's suites (helpers.bash: seconds one
 #                  husk command may take; default 120 there: TCG is slow)
 #
-# Nothing is installed on the host except qemu-system-x86 (apt-get, when
-# missing).  The kernel package is downloaded with apt-get download and
-# unpacked into the cache with dpkg -x, never installed; so is the
-# apparmor package, for apparmor_parser.  The guest is an initramfs
-# holding the static husk, busybox, the host's bash, coreutils, jq and
-# bats (with their shared libraries), and the suites; its /init prints the
-# suites' TAP and a totals line like tests/run-tests.sh's on the
-# serial console and powers off.  The exit status is 0 only when that totals
+# Nothing is installed on the host except qemu-system-x86 and, for
+# --selinux, secilc, the CIL compiler (apt-get, when missing).  The
+# kernel package is downloaded with apt-get download and unpacked into
+# the cache with dpkg -x, never installed; so is the apparmor package,
+# for apparmor_parser.  The guest is an initramfs holding the static
+# husk, busybox, the host's bash, coreutils, jq and bats (with their
+# shared libraries), and the suites; its /init prints the suites' TAP and
+# a totals line like tests/run-tests.sh's on the serial console and
+# powers off.  The exit status is 0 only when that totals
 # line is there and says "0 failed"; the last line printed is the totals,
 # "N passed, N failed", as tests/check.sh's is.
 set -euo pipefail
@@ -35,11 +40,13 @@ die() {
 }
 
 layout=v2
+lsm=apparmor
 suites=()
 while (($#)); do
   case $1 in
   --v1) layout=v1 ;;
   --v2) layout=v2 ;;
+  --selinux) lsm=selinux ;;
   -h | --help)
     sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
     exit 0
@@ -78,9 +85,17 @@ VM_SUITES=(cgroups*.bats update.bats pause.bats ps.bats events.bats
   "delete.bats=^delete --force of a running"
   "namespaces.bats=^every kind asked for is new|^a second container joins"
   lsm.bats)
+# With --selinux: the SELinux labels (selinux.bats), and smoke subsets
+# proving that ordinary containers still run there.  lsm.bats is
+# AppArmor's.
+SELINUX_SUITES=(selinux.bats
+  "lifecycle.bats=^create leaves|^state JSON"
+  "run.bats=^run: the container|^inside: the hostname")
 if ((${#suites[@]} == 0)); then
+  defaults=("${VM_SUITES[@]}")
+  [[ $lsm == selinux ]] && defaults=("${SELINUX_SUITES[@]}")
   shopt -s nullglob
-  for s in "${VM_SUITES[@]}"; do
+  for s in "${defaults[@]}"; do
     for f in "$HUSK_SRCDIR"/tests/integration/${s%%=*}; do
       if [[ "$s" == *=* ]]; then suites+=("${f##*/}=${s#*=}"); else suites+=("${f##*/}"); fi
     done
@@ -101,6 +116,13 @@ if ! command -v qemu-system-x86_64 >/dev/null; then
   echo "run-vm.sh: installing qemu-system-x86"
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
     qemu-system-x86 >/dev/null || die "apt-get install qemu-system-x86 failed"
+fi
+# secilc compiles the guest's SELinux policy on the host: a small tool,
+# installed as qemu is (the guest needs only the binary policy).
+if [[ $lsm == selinux ]] && ! command -v secilc >/dev/null; then
+  echo "run-vm.sh: installing secilc"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    secilc >/dev/null || die "apt-get install secilc failed"
 fi
 
 # The kernel: bookworm's current one (what linux-image-amd64 depends on),
@@ -223,6 +245,24 @@ cp "$AADIR/etc/apparmor/parser.conf" "$R/etc/apparmor/"
 cp "$AADIR/usr/share/apparmor-features/features" "$R/usr/share/apparmor-features/"
 echo "127.0.0.1 localhost" >"$R/etc/hosts"
 
+# The SELinux policy, for /init2 to load: selinux.cil, and its 1024 MCS
+# categories c0..c1023 (declared and ordered here rather than written out
+# there).  -f: secilc would write a file_contexts into the current
+# directory; the guest labels no files from one.
+if [[ $lsm == selinux ]]; then
+  {
+    for ((i = 0; i < 1024; i++)); do echo "(category c$i)"; done
+    echo "(categoryorder ($(seq -s ' ' -f 'c%g' 0 1023)))"
+  } >"$work/categories.cil"
+  secilc -o "$R/etc/husk-vm-selinux.policy" -f /dev/null \
+    "$HUSK_SRCDIR/tests/vm/selinux.cil" "$work/categories.cil" ||
+    die "secilc failed to compile tests/vm/selinux.cil"
+  # libselinux counts SELinux as enabled only when this file exists too;
+  # without it util-linux's mount drops a context= option unsaid.
+  mkdir -p "$R/etc/selinux"
+  printf 'SELINUX=permissive\nSELINUXTYPE=husk-vm\n' >"$R/etc/selinux/config"
+fi
+
 # Kernel modules: a block device for the blockIO tests (null_blk: no disk
 # image needed) and bfq (io.bfq.weight).  busybox insmod, dependencies
 # first, as each module's .modinfo "depends=" names them (the package has
@@ -268,6 +308,7 @@ done
 printf '%s\n' "${suites[@]}" >"$R/etc/husk-vm-suites"
 echo "${HUSK_TIMEOUT:-120}" >"$R/etc/husk-vm-timeout"
 echo "$layout" >"$R/etc/husk-vm-layout"
+echo "$lsm" >"$R/etc/husk-vm-lsm"
 
 # /init: the initramfs's root cannot be pivot_root'ed away from (it is the
 # kernel's rootfs), so stage one copies the tree into a tmpfs and
@@ -291,6 +332,19 @@ bb=/usr/bin/busybox
 layout=$(cat /etc/husk-vm-layout)
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
+# SELinux (--selinux): its policy before anything else, so that what
+# follows is labelled by it from the start (what was mounted already is
+# labelled when the policy loads).  Permissive: enforcing=0.
+if [ "$(cat /etc/husk-vm-lsm)" = selinux ]; then
+  mount -t selinuxfs selinuxfs /sys/fs/selinux
+  if ! cat /etc/husk-vm-selinux.policy >/sys/fs/selinux/load; then
+    # No totals line: run-vm.sh counts the run as failed.
+    echo "husk-vm: SELinux: loading the policy failed"
+    $bb poweroff -f
+  fi
+  echo "husk-vm: SELinux: policy loaded (version $(cat /sys/fs/selinux/policyvers), MLS $(cat /sys/fs/selinux/mls))"
+  echo "husk-vm: SELinux: enforce $(cat /sys/fs/selinux/enforce), init runs as $(cat /proc/self/attr/current)"
+fi
 mount -t securityfs securityfs /sys/kernel/security
 mount -t devtmpfs devtmpfs /dev
 ln -sf /proc/self/fd /dev/fd
@@ -378,7 +432,7 @@ EOF
 chmod +x "$R/init" "$R/init2"
 
 (cd "$R" && find . -mindepth 1 | LC_ALL=C sort | /bin/busybox cpio -o -H newc 2>/dev/null) | gzip -1 >"$work/initrd.gz"
-echo "run-vm.sh: initramfs $(du -h "$work/initrd.gz" | cut -f1), kernel $kver, cgroup $layout, suites:"
+echo "run-vm.sh: initramfs $(du -h "$work/initrd.gz" | cut -f1), kernel $kver, cgroup $layout, LSM $lsm, suites:"
 printf '  %s\n' "${suites[@]}"
 
 # ------------------------------------------------------------------ the run
@@ -391,6 +445,12 @@ else
   # A v1-only host: every controller is free for v1 (the kernel's
   # default), /init mounts them and no cgroup2.
   :
+fi
+if [[ $lsm == selinux ]]; then
+  # SELinux as the major LSM in AppArmor's place.  Debian's kernel is
+  # built without the selinux= parameter (SECURITY_SELINUX_BOOTPARAM):
+  # being in lsm= turns it on; enforcing=0 is permissive.
+  cmdline+=" lsm=lockdown,yama,selinux enforcing=0"
 fi
 log=$work/console.log
 start=$SECONDS
@@ -414,7 +474,7 @@ elif [[ ! "$totals" =~ ^[0-9]+\ passed,\ 0\ failed$ ]] || ! grep -q '^husk-vm: e
 else
   why=
 fi
-echo "# cgroup $layout VM, Linux $kver: ${elapsed}s${why:+: $why}"
+echo "# cgroup $layout VM, LSM $lsm, Linux $kver: ${elapsed}s${why:+: $why}"
 if [[ -z "$why" ]]; then
   echo "$totals"
   exit 0
