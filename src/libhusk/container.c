@@ -893,7 +893,8 @@ container_list (const char *root, struct container_list *out, struct husk_error 
       struct husk_state *st = NULL;
       bool busy = false;
       /* A container deleted meanwhile is simply not listed. */
-      if (state_open_reader (rootfd, ids[i], &dirfd, &busy, &e2) == 0 && state_read (dirfd, ids[i], &st, &e2) == 0)
+      if (state_open_reader (rootfd, ids[i], &dirfd, &busy, &e2) == 0
+          && state_read (dirfd, ids[i], &st, &e2) == 0)
         {
           out->states[out->n] = st;
           out->status[out->n++] = state_status_read (dirfd, st, busy);

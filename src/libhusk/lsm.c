@@ -1,7 +1,7 @@
 /* Linux security module labels: checked against the LSMs of this host;
    an AppArmor profile or a SELinux label applied to the container's
    processes, the SELinux label of its session keyring, and of its mounts
-   (mounts.c asks lsm_mount_context). */
+   (mounts.c asks lsm_mount_label). */
 #include <config.h>
 
 #include <errno.h>
@@ -95,8 +95,10 @@ lsm_check (const struct oci_config *c, const char *source, struct husk_error **e
         continue;
       /* Not echoed: it may hold the newline that makes it bad. */
       if (rows[i].selinux && !lsm_selinux_text_ok (label))
-        return husk_error_set (err, "%s: %s: not a SELinux context (it holds a blank, a quote, a "
-                               "backslash or a control character, or is 4096 bytes or longer)", source, rows[i].path);
+        return husk_error_set (err,
+                               "%s: %s: not a SELinux context (it holds a blank, a quote, a backslash or a "
+                               "control character, or is 4096 bytes or longer)",
+                               source, rows[i].path);
       if (!rows[i].enabled ())
         return husk_error_set (err, "%s: %s \"%s\": %s is not enabled on this host", source, rows[i].path,
                                label, rows[i].lsm);
@@ -170,7 +172,8 @@ struct lsm_write
 
 /* The per-LSM file first (Linux 5.8), then the shared one older kernels
    have, which is AppArmor's when AppArmor is the major LSM. */
-static const char *const lsm_apparmor_exec[] = { "thread-self/attr/apparmor/exec", "thread-self/attr/exec", NULL };
+static const char *const lsm_apparmor_exec[]
+    = { "thread-self/attr/apparmor/exec", "thread-self/attr/exec", NULL };
 /* SELinux has only the shared files. */
 static const char *const lsm_selinux_exec[] = { "thread-self/attr/exec", NULL };
 static const char *const lsm_selinux_keycreate[] = { "thread-self/attr/keycreate", NULL };

@@ -70,8 +70,8 @@ static const char *const mounts_cgroup_types[] = { "cgroup", "cgroup2", NULL };
    own filesystems share one superblock between mounts (the host's
    labels, and SELinux refuses a second context for it), or are labelled
    by the policy (genfscon).  An mqueue is labelled on its root instead
-   (mounts_label_root), when the container has an IPC namespace of its
-   own; bind mounts keep the labels of what they show. */
+   (setxattr, in mounts_filesystem), when the container has an IPC
+   namespace of its own; bind mounts keep the labels of what they show. */
 static const char *const mounts_unlabelled_types[]
     = { "proc",   "sysfs",     "mqueue",  "securityfs", "debugfs",     "tracefs", "bpf",  "pstore",
         "configfs", "fusectl", "efivarfs", "binfmt_misc", "selinuxfs", "nsfs",   NULL };
