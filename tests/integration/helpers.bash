@@ -361,28 +361,36 @@ teardown() {
   husk_teardown
 }
 
-# make_mount_ns: a mount namespace that outlives its process, held by a
-# bind mount of its file at $MNTNS_DIR/mnt (unshare --mount=FILE); made
-# after the bundle, so that the bundle is in it too.  Private: nothing
-# made in it reaches the host's mount table.  The file sits on a private
-# bind mount of its directory, as unshare(1) shows: the kernel refuses
-# (EINVAL) to bind a mount namespace's file on a shared mount, which /run
-# is on many hosts (and inside containers).  A file using it calls
+# make_mount_ns: a mount namespace of its own, a private copy of this one
+# made after the bundle (so that the bundle is in it too), whose path is
+# $MNTNS.  unshare(1) makes it in a process that only sleeps; this shell
+# then holds the namespace open (fd MNTNS_FD, $MNTNS is its
+# /proc/PID/fd link) and the sleeper is killed: no process is left in it
+# for a container's pivot_root to move, and nothing is mounted on the host
+# (binding the namespace file, unshare --mount=FILE, failed now and then
+# with EINVAL in a fresh Debian container).  A file using it calls
 # remove_mount_ns in its teardown.
 make_mount_ns() {
-  MNTNS_DIR=$(mktemp -d /run/husk-mntns-XXXXXX)
-  mount --bind "$MNTNS_DIR" "$MNTNS_DIR"
-  mount --make-private "$MNTNS_DIR"
-  touch "$MNTNS_DIR/mnt"
-  unshare --mount="$MNTNS_DIR/mnt" --propagation private true
+  local pid self
+  self=$(readlink /proc/self/ns/mnt)
+  (cd / && exec unshare --mount --propagation private sleep 1000) </dev/null >/dev/null 2>&1 3>&- &
+  pid=$!
+  # The sleeper has unshared once its namespace is not ours.
+  if ! wait_for 10 eval '[[ "$(readlink "/proc/$pid/ns/mnt" 2>/dev/null || echo "$self")" != "$self" ]]'; then
+    kill -KILL "$pid" 2>/dev/null || true
+    fail "unshare --mount made no mount namespace"
+  fi
+  exec {MNTNS_FD}<"/proc/$pid/ns/mnt"
+  kill -KILL "$pid"
+  wait "$pid" 2>/dev/null || true
+  MNTNS=/proc/$BASHPID/fd/$MNTNS_FD
 }
 
 # remove_mount_ns: undoes make_mount_ns, if the test made one.
 remove_mount_ns() {
-  if [[ -n "${MNTNS_DIR:-}" ]]; then
-    umount "$MNTNS_DIR/mnt" 2>/dev/null || true
-    umount "$MNTNS_DIR" 2>/dev/null || true
-    rm -rf "$MNTNS_DIR"
+  if [[ -n "${MNTNS_FD:-}" ]]; then
+    exec {MNTNS_FD}<&-
+    MNTNS_FD=
   fi
 }
 

@@ -89,7 +89,7 @@ ns_line() {
 @test "a mount namespace joined by path: the rootfs is set up in it, the host's mount table is untouched" {
   make_mount_ns
   update_config "$BUNDLE" '.linux.namespaces |= map(if .type == "mount" then .path = $p else . end)
-    | .mounts += [{destination: "/run", type: "tmpfs", source: "tmpfs"}]' --arg p "$MNTNS_DIR/mnt"
+    | .mounts += [{destination: "/run", type: "tmpfs", source: "tmpfs"}]' --arg p "$MNTNS"
   set_args "$BUNDLE" sh -c "readlink /proc/self/ns/mnt >/ns.mnt; grep -c ' /run ' /proc/self/mountinfo >/ns.run; $LOOP_UNTIL_STOP"
   hrun husk run -d --bundle "$BUNDLE" "$CTR"
   assert_ok
@@ -97,9 +97,9 @@ ns_line() {
   local pid rootfs
   pid=$(state_field "$CTR" .pid)
   # Inside: the joined namespace, with the container's mounts.
-  assert_equal "$(<"$BUNDLE/rootfs/ns.mnt")" "mnt:[$(stat -L -c %i "$MNTNS_DIR/mnt")]"
+  assert_equal "$(<"$BUNDLE/rootfs/ns.mnt")" "mnt:[$(stat -L -c %i "$MNTNS")]"
   assert_equal "$(<"$BUNDLE/rootfs/ns.run")" 1
-  assert_equal "$(ns_of "$pid" mnt)" "mnt:[$(stat -L -c %i "$MNTNS_DIR/mnt")]"
+  assert_equal "$(ns_of "$pid" mnt)" "mnt:[$(stat -L -c %i "$MNTNS")]"
   # The host's mount table has none of them.
   rootfs=$(realpath "$BUNDLE/rootfs")
   run awk -v r="$rootfs" 'index($5, r) == 1' /proc/self/mountinfo
@@ -116,7 +116,7 @@ ns_line() {
   update_config "$BUNDLE" '.linux.namespaces |= map(if .type == "mount" then .path = $p else . end)
     | .linux.namespaces += [{type: "user"}]
     | .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 1000}]
-    | .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 1000}]' --arg p "$MNTNS_DIR/mnt"
+    | .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 1000}]' --arg p "$MNTNS"
   hrun husk create --bundle "$BUNDLE" "$CTR"
   assert_error_line "^husk: config.json: linux.namespaces: a joined mount namespace with a new user namespace: "
   assert_no_leftovers "$CTR"

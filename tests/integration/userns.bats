@@ -204,7 +204,7 @@ owner_of() {
   # A mount namespace of the host's user namespace (not husk's own one).
   make_mount_ns
   update_config "$b2" '.linux.namespaces = [{type: "mount", path: $m}, {type: "user", path: "/proc/\($p)/ns/user"}]' \
-    --arg m "$MNTNS_DIR/mnt" --arg p "$pid"
+    --arg m "$MNTNS" --arg p "$pid"
   hrun husk create --bundle "$b2" "$CTR-b"
   assert_error_line '^husk: config.json: linux.namespaces: the joined mount namespace does not belong to the joined user namespace'
   stop_first
