@@ -369,8 +369,8 @@ init_run (const struct init_args *a)
       || process_join_keyring (a->no_new_keyring ? NULL : a->id, p, lsm_proc, "config.json", &err) < 0
       || set_hostname (c, &err) < 0
       || read_hooks_state (a, state_fd, &hooks_state, &err) < 0
-      || mounts_setup_rootfs_hooked (c, a->rootfs, a->bundle, a->no_pivot, run_create_hooks, &ch,
-                                     &err) < 0
+      || mounts_setup_rootfs (c, a->ns->new_flags, a->rootfs, a->bundle, a->no_pivot, run_create_hooks, &ch,
+                              &err) < 0
       || setup_terminal (a, &err) < 0
       || enter_cwd (p->cwd, &err) < 0
       || process_check_cwd_inside ("config.json: process.cwd", p->cwd, &err) < 0

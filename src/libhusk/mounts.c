@@ -796,33 +796,28 @@ mounts_cgroup (int rootfd, const struct mounts_entry *e, const char *context, st
   return 0;
 }
 
-/* An IPC namespace made for the container, not joined by path: its
-   mqueue superblock is the container's alone. */
-static bool
-mounts_new_ipc (const struct oci_config *c)
+/* linux.mountLabel for mounts_apply: the label (NULL: none), and whether
+   the container's IPC namespace is its own, not joined by path (then its
+   mqueue superblock is the container's alone). */
+struct mounts_label
 {
-  for (size_t i = 0; c->linux_ != NULL && i < c->linux_->namespaces.n; i++)
-    {
-      const struct oci_namespace *ns = &c->linux_->namespaces.v[i];
-      if (ns->type != NULL && strcmp (ns->type, "ipc") == 0 && (ns->path == NULL || ns->path[0] == '\0'))
-        return true;
-    }
-  return false;
-}
+  const char *context;
+  bool own_ipc;
+};
 
 /* The SELinux context a new filesystem gets from linux.mountLabel
    (mounts_unlabelled_types), unless its options name one of their own
    (the user's wins: a second one is an error to the kernel). */
 static void
-mounts_pick_context (const struct oci_config *c, const struct oci_mount *m, struct mounts_entry *e)
+mounts_pick_context (const struct mounts_label *lbl, const struct oci_mount *m, struct mounts_entry *e)
 {
   static const char *const options[] = { "context=", "fscontext=", "defcontext=", "rootcontext=" };
-  const char *label = lsm_mount_label (c);
+  const char *label = lbl->context;
   if (label == NULL || e->bind || e->remount || m->type == NULL)
     return;
   if (strcmp (m->type, "mqueue") == 0)
     {
-      e->label_root = mounts_new_ipc (c);
+      e->label_root = lbl->own_ipc;
       e->context = e->label_root ? label : NULL;
       return;
     }
@@ -836,7 +831,7 @@ mounts_pick_context (const struct oci_config *c, const struct oci_mount *m, stru
 }
 
 static int
-mounts_apply (const struct oci_config *c, int rootfd, const struct oci_mount *m, const char *label,
+mounts_apply (const struct mounts_label *lbl, int rootfd, const struct oci_mount *m, const char *label,
               const char *bundle_abs, struct husk_error **err)
 {
   struct mounts_entry e __attribute__ ((cleanup (mounts_entry_free)))
@@ -850,9 +845,9 @@ mounts_apply (const struct oci_config *c, int rootfd, const struct oci_mount *m,
     return husk_error_set (err, "%s.destination: must not be the root \"/\"", label);
   if (mounts_parse_options (m, &e, err) < 0)
     return -1;
-  mounts_pick_context (c, m, &e);
+  mounts_pick_context (lbl, m, &e);
   if (m->type != NULL && oci_name_in (mounts_cgroup_types, m->type))
-    return mounts_cgroup (rootfd, &e, lsm_mount_label (c), err);
+    return mounts_cgroup (rootfd, &e, lbl->context, err);
   if (e.remount)
     return mounts_remount (rootfd, m, &e, err);
   if (e.bind)
@@ -917,7 +912,8 @@ mounts_gid_mapped (unsigned int gid)
 }
 
 static int
-mounts_setup_dev (const struct oci_config *c, int rootfd, const char *bundle_abs, struct husk_error **err)
+mounts_setup_dev (const struct oci_config *c, const struct mounts_label *lbl, int rootfd, const char *bundle_abs,
+                  struct husk_error **err)
 {
   bool populate = mounts_populate_dev (c);
   if (populate)
@@ -930,7 +926,7 @@ mounts_setup_dev (const struct oci_config *c, int rootfd, const char *bundle_abs
         if (m.options.v == mounts_devpts_options && !mounts_gid_mapped (5))
           m.options.n--;
         _cleanup_free_ char *label = xasprintf ("husk's default mount of \"%s\"", m.destination);
-        if (mounts_apply (c, rootfd, &m, label, bundle_abs, err) < 0)
+        if (mounts_apply (lbl, rootfd, &m, label, bundle_abs, err) < 0)
           return -1;
       }
   return devices_setup (c, rootfd, populate, err);
@@ -1186,17 +1182,10 @@ mounts_readonly_paths (const struct oci_linux *l, int root, struct husk_error **
 }
 
 int
-mounts_setup_rootfs (const struct oci_config *c, const char *rootfs_abs, const char *bundle_abs,
-                     bool no_pivot, struct husk_error **err)
+mounts_setup_rootfs (const struct oci_config *c, int new_ns, const char *rootfs_abs, const char *bundle_abs,
+                     bool no_pivot, mounts_before_pivot_fn before_pivot, void *data, struct husk_error **err)
 {
-  return mounts_setup_rootfs_hooked (c, rootfs_abs, bundle_abs, no_pivot, NULL, NULL, err);
-}
-
-int
-mounts_setup_rootfs_hooked (const struct oci_config *c, const char *rootfs_abs, const char *bundle_abs,
-                            bool no_pivot, mounts_before_pivot_fn before_pivot, void *data,
-                            struct husk_error **err)
-{
+  const struct mounts_label lbl = { lsm_mount_label (c), (new_ns & CLONE_NEWIPC) != 0 };
   const struct mounts_root_propagation *prop = NULL;
   if (mounts_find_root_propagation (c, &prop, err) < 0)
     return -1;
@@ -1216,16 +1205,16 @@ mounts_setup_rootfs_hooked (const struct oci_config *c, const char *rootfs_abs, 
 
   /* /dev first: a mounts[] entry for /dev/pts or /dev/mqueue goes on it. */
   if (mounts_find (c, "dev") == NULL
-      && mounts_apply (c, rootfd, &mounts_default_dev, "husk's default mount of \"/dev\"", bundle_abs, err) < 0)
+      && mounts_apply (&lbl, rootfd, &mounts_default_dev, "husk's default mount of \"/dev\"", bundle_abs, err) < 0)
     return -1;
   for (size_t i = 0; i < c->mounts.n; i++)
     {
       char label[64];
       snprintf (label, sizeof label, "config.json: mounts[%zu]", i);
-      if (mounts_apply (c, rootfd, &c->mounts.v[i], label, bundle_abs, err) < 0)
+      if (mounts_apply (&lbl, rootfd, &c->mounts.v[i], label, bundle_abs, err) < 0)
         return -1;
     }
-  if (mounts_setup_dev (c, rootfd, bundle_abs, err) < 0)
+  if (mounts_setup_dev (c, &lbl, rootfd, bundle_abs, err) < 0)
     return -1;
   if (before_pivot && before_pivot (data, err) < 0)
     return -1;

@@ -51,22 +51,21 @@
    relative bind-mount sources are taken relative to it, as runc does.
    Every message names the entry:
      config.json: mounts[0]: mount proc on "/proc": permission denied
+   new_ns: the CLONE_NEW* kinds made for the container (namespaces.h's
+   plan): an mqueue is labelled only in an IPC namespace of its own.
+   before_pivot (data), when not NULL, is called once between steps 6 and
+   7: the container's mounts exist and the host's root is still
+   reachable, which is where the prestart, createRuntime and
+   createContainer hooks run (hooks.c, init.c); its failure stops the
+   setup.
    Refused: relative destinations or "/" (husk is stricter than runc),
-   "cgroup"/"cgroup2" (the cgroups issue), filesystem data and superblock
-   flags (sync, dirsync, mand, lazytime, iversion) on bind mounts (a bind
-   has no superblock of its own; changing the source's would change the
-   host), idmap without uidMappings and gidMappings. */
-int mounts_setup_rootfs (const struct oci_config *c, const char *rootfs_abs, const char *bundle_abs,
-                         bool no_pivot, struct husk_error **err);
-
-/* The same, calling before_pivot (data) once between steps 6 and 7: the
-   container's mounts exist and the host's root is still reachable, which is
-   where the prestart, createRuntime and createContainer hooks run
-   (hooks.c, init.c).  A failure of before_pivot stops the setup. */
+   filesystem data and superblock flags (sync, dirsync, mand, lazytime,
+   iversion) on bind mounts (a bind has no superblock of its own; changing
+   the source's would change the host), idmap without uidMappings and
+   gidMappings. */
 typedef int (*mounts_before_pivot_fn) (void *data, struct husk_error **err);
-int mounts_setup_rootfs_hooked (const struct oci_config *c, const char *rootfs_abs, const char *bundle_abs,
-                                bool no_pivot, mounts_before_pivot_fn before_pivot, void *data,
-                                struct husk_error **err);
+int mounts_setup_rootfs (const struct oci_config *c, int new_ns, const char *rootfs_abs, const char *bundle_abs,
+                         bool no_pivot, mounts_before_pivot_fn before_pivot, void *data, struct husk_error **err);
 
 /* Helpers shared with devices.c and sysctl.c. */
 

@@ -132,6 +132,22 @@ assert_no_context() {
   assert_no_leftovers "$CTR"
 }
 
+@test "linux.mountLabel: the mqueue of an IPC namespace the container does not own keeps its label" {
+  require_selinux
+  # Without an ipc entry the container shares husk's IPC namespace, and
+  # its /dev/mqueue is the host's mqueue superblock: relabelling it would
+  # relabel the host's.
+  update_config "$BUNDLE" ".linux.mountLabel = \"$MOUNT_LABEL\"
+    | .linux.namespaces |= map(select(.type != \"ipc\"))
+    | .mounts += [{destination: \"/dev/mqueue\", type: \"mqueue\", source: \"mqueue\"}]"
+  set_args "$BUNDLE" lsm-show /dev/mqueue
+  hrun husk run --bundle "$BUNDLE" "$CTR"
+  assert_ok
+  [[ "${lines[2]}" == "xattr /dev/mqueue "* ]] || fail "unexpected: ${lines[*]}"
+  [[ "${lines[2]}" != *"$MOUNT_LABEL" ]] || fail "the shared mqueue was relabelled: ${lines[2]}"
+  assert_no_leftovers "$CTR"
+}
+
 @test "linux.mountLabel: a mount whose options name a context keeps it, and has no second one" {
   require_selinux
   update_config "$BUNDLE" ".linux.mountLabel = \"$MOUNT_LABEL\"
