@@ -371,12 +371,13 @@ teardown() {
 # with EINVAL in a fresh Debian container).  A file using it calls
 # remove_mount_ns in its teardown.
 make_mount_ns() {
-  local pid self
-  self=$(readlink /proc/self/ns/mnt)
-  (cd / && exec unshare --mount --propagation private sleep 1000) </dev/null >/dev/null 2>&1 3>&- &
+  local pid ready=$BATS_TEST_TMPDIR/mntns-ready
+  mkfifo "$ready"
+  # The sleeper says it is in the new namespace through the fifo.
+  (cd / && exec unshare --mount --propagation private sh -c 'echo in >"$1"; exec sleep 1000' sh "$ready") \
+    </dev/null >/dev/null 2>&1 3>&- &
   pid=$!
-  # The sleeper has unshared once its namespace is not ours.
-  if ! wait_for 10 eval '[[ "$(readlink "/proc/$pid/ns/mnt" 2>/dev/null || echo "$self")" != "$self" ]]'; then
+  if [[ "$(timeout 10 cat "$ready")" != in ]]; then
     kill -KILL "$pid" 2>/dev/null || true
     fail "unshare --mount made no mount namespace"
   fi
