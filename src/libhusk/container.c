@@ -155,7 +155,7 @@ map_copy (oci_map *dst, const oci_map *src)
 }
 
 static int
-clone_init (int clone_flags, int cgroup_fd, int *pid, struct husk_error **err)
+clone_init (int clone_flags, int cgroup_fd, int *pid, bool *into_cgroup, struct husk_error **err)
 {
   /* With CLONE_PARENT, clone3 wants no exit signal: the child gets its
      parent's other child's, SIGCHLD (clone(2)). */
@@ -163,9 +163,9 @@ clone_init (int clone_flags, int cgroup_fd, int *pid, struct husk_error **err)
     .flags = (uint64_t) (unsigned) clone_flags,
     .exit_signal = (clone_flags & CLONE_PARENT) ? 0 : SIGCHLD,
   };
-  /* Born in its unified cgroup (CLONE_INTO_CGROUP, Linux 5.7); the parent
-     still joins it to every hierarchy before RECORDED, which on a kernel
-     without the flag is what puts it there. */
+  /* Born in its unified cgroup (CLONE_INTO_CGROUP, Linux 5.7); the init
+     joins the others itself, and the unified one too on a kernel without
+     the flag (*into_cgroup tells it which). */
   if (cgroup_fd >= 0)
     {
       args.flags |= CLONE_INTO_CGROUP;
@@ -181,6 +181,7 @@ clone_init (int clone_flags, int cgroup_fd, int *pid, struct husk_error **err)
   if (ret < 0)
     return husk_error_sys (err, errno, "clone3 the container init");
   *pid = (int) ret;
+  *into_cgroup = (args.flags & CLONE_INTO_CGROUP) != 0;
   return 0;
 }
 
@@ -200,7 +201,8 @@ struct intermediate_report
    to a pipe and exits; husk reaps it at once.  Returns in husk and, with
    *pid 0, in the init. */
 static int
-clone_through_intermediate (const struct namespaces_plan *ns, int cgroup_fd, int *pid, struct husk_error **err)
+clone_through_intermediate (const struct namespaces_plan *ns, int cgroup_fd, int *pid, bool *into_cgroup,
+                            struct husk_error **err)
 {
   int p[2];
   if (pipe2 (p, O_CLOEXEC) < 0)
@@ -208,14 +210,16 @@ clone_through_intermediate (const struct namespaces_plan *ns, int cgroup_fd, int
   _cleanup_close_ int rd = p[0];
   _cleanup_close_ int wr = p[1];
   int child = -1;
-  if (clone_init (0, cgroup_fd, &child, err) < 0)
+  if (clone_init (0, cgroup_fd, &child, into_cgroup, err) < 0)
     return -1;
   if (child == 0)
     {
       struct intermediate_report r = { .pid = -1 };
       struct husk_error *e = NULL;
+      /* The init is born in the intermediate's cgroup (*into_cgroup). */
+      bool ignored;
       if (namespaces_join_user (ns, &e) == 0)
-        clone_init (CLONE_PARENT | ns->clone_flags, -1, &r.pid, &e);
+        clone_init (CLONE_PARENT | ns->clone_flags, -1, &r.pid, &ignored, &e);
       if (r.pid == 0)
         {
           *pid = 0;
@@ -243,11 +247,12 @@ clone_through_intermediate (const struct namespaces_plan *ns, int cgroup_fd, int
 /* The container init, born in the new namespaces of linux.namespaces:
    returns in husk with its pid, in the init with *pid 0. */
 static int
-clone_container_init (const struct namespaces_plan *ns, int cgroup_fd, int *pid, struct husk_error **err)
+clone_container_init (const struct namespaces_plan *ns, int cgroup_fd, int *pid, bool *into_cgroup,
+                      struct husk_error **err)
 {
   if (ns->intermediate)
-    return clone_through_intermediate (ns, cgroup_fd, pid, err);
-  return clone_init (ns->clone_flags, cgroup_fd, pid, err);
+    return clone_through_intermediate (ns, cgroup_fd, pid, into_cgroup, err);
+  return clone_init (ns->clone_flags, cgroup_fd, pid, into_cgroup, err);
 }
 
 /* The init opens exec.fifo for writing last, as process.user (init.c),
@@ -432,7 +437,7 @@ create_container (const struct container_create_opts *o, const struct oci_config
   int saved_ns[NAMESPACES_SAVED_MAX];
   int ns_ret = namespaces_enter_joined (ia->ns, saved_ns, err);
   if (ns_ret == 0)
-    ns_ret = clone_container_init (ia->ns, cg_fd, &pid, err);
+    ns_ret = clone_container_init (ia->ns, cg_fd, &pid, &ia->in_v2_cgroup, err);
   if (pid != 0)
     {
       struct husk_error *leave_err = NULL;

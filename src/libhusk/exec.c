@@ -502,7 +502,7 @@ exec_helper (const struct exec_child *x)
     }
   /* oom_score_adj through the host's /proc, which the container may
      lack; inherited by the fork below. */
-  if ((x->cg && cgroup_join_self (x->cg, &err) < 0)
+  if ((x->cg && cgroup_join_self (x->cg, false, &err) < 0)
       || proclimits_write_oom_score_adj (getpid (), x->p, &err) < 0)
     child_failed (x->sync_fd, err);
   if (x->ns_flags && setns (x->init_pidfd, x->ns_flags) < 0)

@@ -361,7 +361,7 @@ init_run (const struct init_args *a)
   if (wait_for_recorded (sync_fd, &err) < 0)
     _exit (1);  /* husk is gone or failed: nobody to report to */
   ch.sync_fd = sync_fd;
-  if (cgroup_join_self (a->cgroup, &err) < 0
+  if (cgroup_join_self (a->cgroup, a->in_v2_cgroup, &err) < 0
       || namespaces_init_enter (a->ns, &err) < 0
       || namespaces_init_cgroup (a->ns, &err) < 0
       || namespaces_init_time (a->ns, sync_fd, &err) < 0

@@ -28,6 +28,7 @@ struct init_args
   char **env;                      /* the container's env, NULL-terminated */
   const struct seccomp_program *seccomp;  /* compiled by the parent; NULL: none */
   const struct cgroup *cgroup;     /* made and limited by the parent; joined by the init */
+  bool in_v2_cgroup;               /* set in the init: clone3 put it in the unified cgroup */
   const char *config_json;         /* the bytes of config.json that were parsed */
   size_t config_json_len;
 };

@@ -79,7 +79,7 @@ joined_child (const struct cgroup *cg, int *wfd, int (*fn) (void))
   if (pid == 0)
     {
       struct husk_error *err = NULL;
-      char c = cgroup_join_self (cg, &err) == 0 ? 'j' : 'f';
+      char c = cgroup_join_self (cg, false, &err) == 0 ? 'j' : 'f';
       diag (&err);
       close (r[0]);
       close (p[1]);

@@ -545,43 +545,20 @@ cgroup_clone_fd (const struct cgroup *cg)
   return u ? open (u->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
 }
 
-/* Whether the calling process is in d already (clone3 put it there):
-   /proc/self/cgroup names its unified cgroup on the "0::" line. */
-static bool
-self_in_v2_dir (const struct cgroup_dir *d)
-{
-  _cleanup_free_ char *text = read_file_text ("/proc/self/cgroup");
-  char *line = text;
-  while (line && strncmp (line, "0::", 3) != 0)
-    {
-      line = strchr (line, '\n');
-      line = line ? line + 1 : NULL;
-    }
-  if (line == NULL)
-    return false;
-  line += 3;
-  line[strcspn (line, "\n")] = '\0';
-  size_t mlen = strlen (d->mount);
-  if (strncmp (d->path, d->mount, mlen) != 0)
-    return false;
-  const char *rel = d->path + mlen;
-  return strcmp (rel, line) == 0 || (*rel == '\0' && strcmp (line, "/") == 0);
-}
-
 /* A v1 "tasks" file given "0" moves the writing thread alone, and the
    kernel then skips the global threadgroup lock that a write to
    cgroup.procs takes, whose first taking waits for an RCU grace period
    (about 10 ms here, the largest item of a container's start on a v1
    host).  The caller is single-threaded, so its thread is the process.
    v2 has no such file for domain cgroups: cgroup.procs, unless clone3's
-   CLONE_INTO_CGROUP placed the caller already. */
+   CLONE_INTO_CGROUP placed the caller already (in_v2). */
 int
-cgroup_join_self (const struct cgroup *cg, struct husk_error **err)
+cgroup_join_self (const struct cgroup *cg, bool in_v2, struct husk_error **err)
 {
   for (size_t i = 0; i < cg->n; i++)
     {
       const struct cgroup_dir *d = &cg->dirs[i];
-      if (d->v2 && self_in_v2_dir (d))
+      if (d->v2 && in_v2)
         continue;
       if (cgroup_write (d, d->v2 ? "cgroup.procs" : "tasks", "0", NULL, err) < 0)
         return husk_error_wrap (err, "cgroups: join");

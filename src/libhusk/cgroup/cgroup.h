@@ -81,8 +81,9 @@ int cgroup_apply (const struct cgroup *cg, const struct oci_resources *res, bool
    CLONE_INTO_CGROUP; -1 without one. */
 int cgroup_clone_fd (const struct cgroup *cg);
 
-/* Moves the calling (single-threaded) process into every directory. */
-int cgroup_join_self (const struct cgroup *cg, struct husk_error **err);
+/* Moves the calling (single-threaded) process into every directory;
+   in_v2: clone3 put it in the unified one already (CLONE_INTO_CGROUP). */
+int cgroup_join_self (const struct cgroup *cg, bool in_v2, struct husk_error **err);
 
 /* The pids in the container's cgroup (sorted, without duplicates). */
 int cgroup_pids (const struct cgroup *cg, pid_t **pids, size_t *n, struct husk_error **err);
