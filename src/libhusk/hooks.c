@@ -34,12 +34,6 @@ static const struct
   [HOOKS_POSTSTOP] = { "poststop", true },
 };
 
-const char *
-hooks_kind_name (enum hooks_kind kind)
-{
-  return hooks_kinds[kind].name;
-}
-
 static const oci_hookv *
 hooks_list (const struct oci_hooks *h, enum hooks_kind kind)
 {

@@ -18,9 +18,6 @@ enum hooks_kind
   HOOKS_POSTSTOP,
 };
 
-/* The config's member name ("createRuntime"). */
-const char *hooks_kind_name (enum hooks_kind kind);
-
 /* How many hooks of this kind the config has (hooks may be NULL). */
 size_t hooks_count (const struct oci_hooks *hooks, enum hooks_kind kind);
 

@@ -113,17 +113,6 @@ terminal_send_fd_socket (int sock, int fd, struct husk_error **err)
 }
 
 int
-terminal_send_fd (const char *socket_path, int fd, struct husk_error **err)
-{
-  _cleanup_close_ int sock = terminal_connect (socket_path, err);
-  if (sock < 0)
-    return -1;
-  if (terminal_send_fd_socket (sock, fd, err) < 0)
-    return husk_error_wrap (err, "console socket \"%s\"", socket_path);
-  return 0;
-}
-
-int
 terminal_make_controlling (int slave, const struct oci_console_size *size, struct husk_error **err)
 {
   if (setsid () < 0)

@@ -17,16 +17,12 @@
    (TIOCGPTPEER), never by a path a hostile /dev/pts could redirect. */
 int terminal_new_pty (int *master, int *slave, struct husk_error **err);
 
-/* --console-socket: connect to the AF_UNIX stream socket at socket_path
-   and send fd with SCM_RIGHTS; the payload is "/dev/ptmx", the name of the
-   master that runc sends (receivers use only the fd).  The connection is
-   closed after.  Paths longer than sun_path are reached through the
-   directory's /proc/self/fd entry.  The socket is a host path: after
-   pivot_root the init cannot reach it, so either the parent calls this
-   with the master it received from the init, or the parent connects
-   before clone (terminal_connect) and the init sends on the inherited
-   descriptor (terminal_send_fd_socket). */
-int terminal_send_fd (const char *socket_path, int fd, struct husk_error **err);
+/* --console-socket: the parent connects to the AF_UNIX stream socket at
+   socket_path before anything is made (a host path: after pivot_root the
+   init could not reach it; paths longer than sun_path are reached through
+   the directory's /proc/self/fd entry), and the master is sent on it with
+   SCM_RIGHTS; the payload is "/dev/ptmx", the name of the master that runc
+   sends (receivers use only the fd). */
 int terminal_connect (const char *socket_path, struct husk_error **err); /* O_CLOEXEC socket fd, or -1 */
 int terminal_send_fd_socket (int sock, int fd, struct husk_error **err);
 
