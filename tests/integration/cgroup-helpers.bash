@@ -95,3 +95,17 @@ link_applets() {
     ln -sf busybox "$BUNDLE/rootfs/bin/$a"
   done
 }
+
+# assert_cfs QUOTA PERIOD: container $CTR's CFS quota and period (v2's
+# cpu.max, "max" for no quota; v1's two files, -1 for none).
+assert_cfs() {
+  if cg_v2 cpu; then
+    run cg_read "$CTR" cpu - cpu.max
+    assert_output "${1/#-1/max} $2"
+  else
+    run cg_read "$CTR" cpu cpu.cfs_quota_us -
+    assert_output "$1"
+    run cg_read "$CTR" cpu cpu.cfs_period_us -
+    assert_output "$2"
+  fi
+}

@@ -160,7 +160,7 @@ teardown() {
   assert_output 37
 }
 
-@test "blockIO: throttles in the cgroup files; weight where the host can weigh IO" {
+@test "blockIO: throttles in the cgroup files" {
   local dev
   dev=$(lsblk -dno MAJ:MIN 2>/dev/null | head -1 | tr -d ' ')
   [[ -n "$dev" ]] || skip "no block device"
@@ -177,33 +177,110 @@ teardown() {
     run cg_read "$CTR" blkio blkio.throttle.write_iops_device -
     assert_output "$dev 100"
   fi
+}
+
+# The weight file of this host's IO scheduler, in the container's blkio
+# (or v2 io) cgroup; fails when it cannot weigh IO (no BFQ, no CFQ).
+weight_file() {
+  local pid dir f
+  pid=$(state_field "$CTR" .pid)
+  dir=$(cg_dir "$pid" blkio || cg_dir "$pid" io) || return 1
+  for f in io.bfq.weight io.weight blkio.weight blkio.bfq.weight; do
+    [[ -e "$dir/$f" ]] && { echo "$dir/$f"; return 0; }
+  done
+  return 1
+}
+
+@test "blockIO.weight: applied where the host weighs IO, else one warning naming it" {
+  set_resources '{"blockIO": {"weight": 300}}'
+  set_args "$BUNDLE" sh -c "$LOOP_UNTIL_STOP"
+  hrun husk --log "$BATS_TEST_TMPDIR/log" run -d -b "$BUNDLE" "$CTR"
+  assert_ok
+  wait_for_file "$BUNDLE/rootfs/ready"
+  local f
+  if f=$(weight_file); then
+    assert_equal "$stderr" ""
+    run cat "$f"
+    # v2's io.weight is 1..10000: 300 maps to 2929.
+    if [[ "$f" == */io.weight ]]; then assert_output --partial 2929; else assert_output --partial 300; fi
+  else
+    # The container runs without it (a share of the disk, not a limit).
+    assert_equal "${#stderr_lines[@]}" 1
+    assert_regex "${stderr_lines[0]}" '^husk: warning: linux.resources.blockIO.weight: not applied: .*no cgroup weight'
+    run grep -c 'linux.resources.blockIO.weight: not applied' "$BATS_TEST_TMPDIR/log"
+    assert_output 1
+  fi
+}
+
+@test "blockIO leaf weights: one warning each (no kernel has them since CFQ), the container runs" {
+  set_resources '{"blockIO": {"leafWeight": 300, "weightDevice": [{"major": 8, "minor": 0, "leafWeight": 200}]}}'
+  run_loop
+  assert_equal "${#stderr_lines[@]}" 2
+  assert_regex "${stderr_lines[0]}" '^husk: warning: linux.resources.blockIO.leafWeight: not applied'
+  assert_regex "${stderr_lines[1]}" '^husk: warning: linux.resources.blockIO.weightDevice\[0\].leafWeight: not applied'
+}
+
+@test "resources: the zeros engines write for unset members leave the cgroup's defaults" {
+  # dockerd's linux.resources of `docker run` without limits (captured from
+  # Docker 20.10 through containerd's shim), with every other member that
+  # runc 1.1 reads 0 (or "") as unset.
+  set_resources '{"memory": {"disableOOMKiller": false}, "cpu": {"shares": 0}, "blockIO": {"weight": 0}}'
+  run_loop
+  assert_equal "$stderr" ""
+  run cg_read "$CTR" cpu cpu.shares cpu.weight
+  if cg_v2 cpu; then assert_output 100; else assert_output 1024; fi
   hrun husk delete --force "$CTR"
+  assert_ok
   rm -f "$BUNDLE/rootfs/ready"
 
-  set_resources '{"blockIO": {"weight": 300}}'
-  local pid dir
-  set_args "$BUNDLE" sh -c "$LOOP_UNTIL_STOP"
-  hrun husk run -d -b "$BUNDLE" "$CTR"
-  if ((status == 0)); then
-    wait_for_file "$BUNDLE/rootfs/ready"
-    pid=$(state_field "$CTR" .pid)
-    dir=$(cg_dir "$pid" blkio || cg_dir "$pid" io)
-    if [[ -e "$dir/io.bfq.weight" ]]; then
-      run cat "$dir/io.bfq.weight"
-      assert_output --partial 300
-    elif [[ -e "$dir/io.weight" ]]; then
-      # 10..1000 mapped onto 1..10000.
-      run cat "$dir/io.weight"
-      assert_output --partial 2929
-    else
-      run cat "$dir"/blkio*weight
-      assert_output --partial 300
-    fi
-  else
-    # No weight file on this host: refused, naming the field.
-    assert_error_line 'linux.resources.blockIO.weight'
-    assert_no_leftovers "$CTR"
+  set_resources '{"memory": {"limit": 0, "reservation": 0, "swap": 0, "kernel": 0, "kernelTCP": 0},
+    "cpu": {"shares": 0, "quota": 0, "period": 0, "realtimeRuntime": 0, "realtimePeriod": 0, "cpus": "", "mems": ""},
+    "pids": {"limit": 0},
+    "blockIO": {"weight": 0, "leafWeight": 0, "weightDevice": [{"major": 8, "minor": 0, "weight": 0, "leafWeight": 0}]},
+    "network": {"classID": 0}}'
+  run_loop
+  assert_equal "$stderr" ""
+  run cg_read "$CTR" cpu cpu.shares cpu.weight
+  if cg_v2 cpu; then assert_output 100; else assert_output 1024; fi
+  assert_cfs -1 100000
+  if ! cg_v2 cpu; then
+    run cg_read "$CTR" cpu cpu.rt_period_us -
+    assert_output 1000000
   fi
+  run cg_read "$CTR" pids pids.max pids.max
+  assert_output max
+  run cg_read "$CTR" memory memory.limit_in_bytes memory.max
+  if cg_v2 memory; then assert_output max; else assert_output 9223372036854771712; fi
+  run cg_read "$CTR" memory memory.soft_limit_in_bytes memory.low
+  if cg_v2 memory; then assert_output 0; else assert_output 9223372036854771712; fi
+  # cpuset: the parent's cpus and mems, as without the members.
+  local pid dir f
+  pid=$(state_field "$CTR" .pid)
+  dir=$(cg_dir "$pid" cpuset)
+  for f in cpus mems; do
+    cg_v2 cpuset && f=$f.effective
+    run cat "$dir/cpuset.$f"
+    refute_output ""
+    assert_output "$(cat "$dir/../cpuset.$f")"
+  done
+}
+
+@test "resources: values no kernel takes are refused before anything is made" {
+  local c cases=(
+    '{"blockIO": {"weight": 5}}' 'linux.resources.blockIO.weight: 5 is out of range'
+    '{"blockIO": {"weight": 1001}}' 'linux.resources.blockIO.weight: 1001 is out of range'
+    '{"blockIO": {"leafWeight": 9}}' 'linux.resources.blockIO.leafWeight: 9 is out of range'
+    '{"blockIO": {"weightDevice": [{"major": 8, "minor": 0, "weight": 2000}]}}' 'linux.resources.blockIO.weightDevice\[0\].weight: 2000'
+    '{"memory": {"limit": -5}}' 'linux.resources.memory.limit: -5 is invalid'
+    '{"memory": {"swap": -2}}' 'linux.resources.memory.swap: -2 is invalid'
+    '{"memory": {"swappiness": 101}}' 'linux.resources.memory.swappiness: 101 is out of range'
+  )
+  for ((c = 0; c < ${#cases[@]}; c += 2)); do
+    set_resources "${cases[c]}"
+    hrun husk create -b "$BUNDLE" "$CTR"
+    assert_error_line "^husk: ${cases[c + 1]}"
+    assert_no_leftovers "$CTR"
+  done
 }
 
 @test "hugepageLimits in the cgroup file" {

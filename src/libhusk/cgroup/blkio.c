@@ -11,6 +11,7 @@
 
 #include "cgroup.h"
 #include "cleanup.h"
+#include "log.h"
 #include "resources.h"
 
 static int
@@ -47,31 +48,43 @@ blkio_weight_to_io (uint64_t w)
   return 1 + ((w - 10) * 9999) / 990;
 }
 
+/* Where the host weighs IO: v1 with CFQ (gone since Linux 5.0) or BFQ, v2
+   with io.weight or BFQ's io.bfq.weight.  NULL without either: this host's
+   IO scheduler does not weigh cgroups (mq-deadline, none). */
+static const char *
+weight_file (const struct cgroup_dir *d, uint32_t w, uint64_t *value)
+{
+  *value = w;
+  if (!d->v2)
+    return cgroup_has_file (d, "blkio.weight")       ? "blkio.weight"
+           : cgroup_has_file (d, "blkio.bfq.weight") ? "blkio.bfq.weight"
+                                                     : NULL;
+  if (cgroup_has_file (d, "io.bfq.weight"))
+    return "io.bfq.weight";
+  if (cgroup_has_file (d, "io.weight"))
+    {
+      *value = blkio_weight_to_io (w);
+      return "io.weight";
+    }
+  return NULL;
+}
+
+/* A weight is a share of the disk between cgroups, not a limit: on a host
+   that cannot weigh IO the container runs without it, with one warning
+   naming the member (runc fails on the missing file).  Weights are
+   range-checked before (check_values in resources.c). */
 static int
 write_weight (const struct cgroup_dir *d, const char *dev, uint32_t w, const char *field,
               struct husk_error **err)
 {
-  if (w < 10 || w > 1000)
-    return husk_error_set (err, "%s: %u is out of range (10..1000)", field, w);
-  /* v1 without CFQ/BFQ, or v2 without the io weight files, has no way to
-     weigh IO at all: an error, not a silent skip. */
-  const char *file = NULL;
-  uint64_t value = w;
-  if (!d->v2)
-    file = cgroup_has_file (d, "blkio.weight")       ? "blkio.weight"
-           : cgroup_has_file (d, "blkio.bfq.weight") ? "blkio.bfq.weight"
-                                                     : NULL;
-  else if (cgroup_has_file (d, "io.bfq.weight"))
-    file = "io.bfq.weight";
-  else if (cgroup_has_file (d, "io.weight"))
-    {
-      file = "io.weight";
-      value = blkio_weight_to_io (w);
-    }
+  uint64_t value;
+  const char *file = weight_file (d, w, &value);
   if (file == NULL)
-    return husk_error_set (err, "%s: this host's IO scheduler has no cgroup weight (no %s file in %s)", field,
-                           d->v2 ? "io.weight or io.bfq.weight" : "blkio.weight or blkio.bfq.weight",
-                           d->path);
+    {
+      log_warning ("%s: not applied: this host's IO scheduler has no cgroup weight (no %s file in %s)", field,
+                   d->v2 ? "io.weight or io.bfq.weight" : "blkio.weight or blkio.bfq.weight", d->path);
+      return 0;
+    }
   char buf[64];
   if (dev)
     {
@@ -87,6 +100,14 @@ write_weight (const struct cgroup_dir *d, const char *dev, uint32_t w, const cha
   return cgroup_write (d, file, buf, field, err);
 }
 
+/* CFQ's leaf weights went with CFQ (Linux 5.0): no kernel husk runs on has
+   them.  As a weight, running without one is a warning. */
+static void
+warn_leaf_weight (const char *field)
+{
+  log_warning ("%s: not applied: the kernel has no leaf weights (they went with the CFQ scheduler)", field);
+}
+
 int
 cgroup_blkio_apply (const struct cgroup *cg, const struct oci_blkio *b, struct husk_error **err)
 {
@@ -99,8 +120,7 @@ cgroup_blkio_apply (const struct cgroup *cg, const struct oci_blkio *b, struct h
   if (b->weight.set && write_weight (d, NULL, b->weight.v, F "blockIO.weight", err) < 0)
     return -1;
   if (b->leaf_weight.set)
-    return husk_error_set (err, F
-                           "blockIO.leafWeight: not supported by this kernel (CFQ's leaf weights are gone)");
+    warn_leaf_weight (F "blockIO.leafWeight");
   for (size_t i = 0; i < b->weight_device.n; i++)
     {
       const struct oci_blkio_weight_device *w = &b->weight_device.v[i];
@@ -108,9 +128,12 @@ cgroup_blkio_apply (const struct cgroup *cg, const struct oci_blkio *b, struct h
       char dev[48];
       snprintf (dev, sizeof dev, "%" PRId64 ":%" PRId64, w->major, w->minor);
       if (w->leaf_weight.set)
-        return husk_error_set (
-            err, "%s.leafWeight: not supported by this kernel (CFQ's leaf weights are gone)", f);
-      if (w->weight.set && write_weight (d, dev, w->weight.v, f, err) < 0)
+        {
+          _cleanup_free_ char *lf = xasprintf ("%s.leafWeight", f);
+          warn_leaf_weight (lf);
+        }
+      _cleanup_free_ char *wf = xasprintf ("%s.weight", f);
+      if (w->weight.set && write_weight (d, dev, w->weight.v, wf, err) < 0)
         return -1;
     }
   const struct

@@ -70,7 +70,24 @@ int cgroup_record_update (int state_dirfd, const struct oci_resources *upd, stru
    parents get every controller enabled for their children). */
 int cgroup_create (struct cgroup *cg, struct husk_error **err);
 
-/* Writes every member of res, naming the config field on failure
+/* Clears the members runc reads as unset when 0 (or ""): memory limit,
+   reservation, swap and kernel limits, cpu shares, quota, period, the
+   realtime ones, cpus and mems, pids.limit, the blockIO weights and
+   network.classID.  For update: a member 0 is left as it is. */
+void cgroup_resources_drop_unset (struct oci_resources *r);
+/* A copy of r with those members cleared (oci_resources_free). */
+struct oci_resources *cgroup_resources_copy_set (const struct oci_resources *r);
+
+static inline void
+cgroup_resources_freep (struct oci_resources **r)
+{
+  oci_resources_free (*r);
+}
+#define _cleanup_resources_ __attribute__ ((cleanup (cgroup_resources_freep)))
+
+/* Writes every member of res that is set (cgroup_resources_drop_unset),
+   after checking the values no kernel takes (so that a bad one changes
+   nothing), naming the config field on failure
    (`linux.resources.memory.limit: ...`).  A controller the config needs but
    the host lacks is an error naming both.  update: res changes only the
    members it sets (devices are replaced as a whole). */

@@ -82,14 +82,9 @@ apply_memory_v1 (const struct cgroup_dir *d, const struct oci_memory *m, struct 
                                err)
              < 0)
     return -1;
-  if (m->swappiness.set)
-    {
-      if (m->swappiness.v > 100)
-        return husk_error_set (err, F "memory.swappiness: %" PRIu64 " is out of range (0..100)",
-                               m->swappiness.v);
-      if (cgroup_res_write_u64 (d, "memory.swappiness", m->swappiness.v, F "memory.swappiness", err) < 0)
-        return -1;
-    }
+  if (m->swappiness.set
+      && cgroup_res_write_u64 (d, "memory.swappiness", m->swappiness.v, F "memory.swappiness", err) < 0)
+    return -1;
   if (m->disable_oom_killer.set
       && cgroup_write (d, "memory.oom_control", m->disable_oom_killer.v ? "1" : "0",
                        F "memory.disableOOMKiller", err)
@@ -138,5 +133,16 @@ cgroup_memory_apply (const struct cgroup *cg, const struct oci_memory *m, bool u
     return -1;
   if (update && check_before_update (d, m, err) < 0)
     return -1;
+  /* As runc: no memory limit and no swap given is no swap limit either
+     (where the kernel accounts swap), else the old swap limit would stay
+     below the memory one and the kernel refuse it. */
+  struct oci_memory unlimited;
+  if (m->limit.set && m->limit.v == -1 && !m->swap.set
+      && cgroup_has_file (d, d->v2 ? "memory.swap.max" : "memory.memsw.limit_in_bytes"))
+    {
+      unlimited = *m;
+      unlimited.swap = (oci_opt_i64){ true, -1 };
+      m = &unlimited;
+    }
   return d->v2 ? apply_memory_v2 (d, m, err) : apply_memory_v1 (d, m, err);
 }

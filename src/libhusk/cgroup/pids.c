@@ -18,6 +18,6 @@ cgroup_pids_apply (const struct cgroup *cg, int64_t limit, struct husk_error **e
   const struct cgroup_dir *d = cgroup_res_need (cg, "pids", F "pids.limit", err);
   if (d == NULL)
     return -1;
-  /* The spec: a value <= 0 means no limit. */
-  return cgroup_res_write_max (d, "pids.max", limit <= 0 ? -1 : limit, F "pids.limit", err);
+  /* A negative value is no limit (0, unset, never comes here). */
+  return cgroup_res_write_max (d, "pids.max", limit, F "pids.limit", err);
 }
