@@ -17,8 +17,6 @@
 static uint64_t
 shares_to_weight (uint64_t shares)
 {
-  if (shares == 0)
-    return 0;
   if (shares < 2)
     shares = 2;
   if (shares > 262144)
@@ -26,15 +24,76 @@ shares_to_weight (uint64_t shares)
   return 1 + ((shares - 2) * 9999) / 262142;
 }
 
+/* The kernel's EINVAL for a CFS pair that asks for more than the parent's
+   limit says nothing more: name the parent and its limit. */
+static int
+cfs_refused (const struct cgroup_dir *d, struct husk_error **err)
+{
+  if ((*err)->errno_ != EINVAL)
+    return -1;
+  _cleanup_free_ char *parent = xstrdup (d->path);
+  *strrchr (parent, '/') = '\0';
+  struct cgroup_dir p = { .path = parent };
+  _cleanup_free_ char *quota = cgroup_read (&p, "cpu.cfs_quota_us");
+  _cleanup_free_ char *period = cgroup_read (&p, "cpu.cfs_period_us");
+  if (quota == NULL || period == NULL || strcmp (quota, "-1") == 0)
+    return -1;
+  _cleanup_free_ char *why = xstrdup ((*err)->msg);
+  return husk_error_set (err, "%s (more than the parent cgroup %s allows: a quota of %s per period of %s)",
+                         why, parent, quota, period);
+}
+
+/* v1 has the quota and the period in two files, and the kernel checks each
+   write against the parent's limit (quota / period of the child at most
+   the parent's: sched_cfs_schedulable): the pair in between must pass too.
+   A longer period goes first (old quota over a longer period is less than
+   before), a shorter one last (the new quota over the old, longer period
+   is less than the new ratio), so the step in between never asks for more
+   than the old or the new pair: both directions work under a parent's
+   limit, where runc retries the other order after an EINVAL. */
+static int
+apply_cfs_v1 (const struct cgroup_dir *d, const struct oci_cpu *c, struct husk_error **err)
+{
+  struct
+  {
+    bool set;
+    const char *file, *field;
+    char value[32];
+  } w[2] = {
+    { c->period.set, "cpu.cfs_period_us", F "cpu.period", "" },
+    { c->quota.set, "cpu.cfs_quota_us", F "cpu.quota", "" },
+  };
+  snprintf (w[0].value, sizeof w[0].value, "%" PRIu64, c->period.v);
+  snprintf (w[1].value, sizeof w[1].value, "%" PRId64, c->quota.v);
+  _cleanup_free_ char *period = cgroup_read (d, "cpu.cfs_period_us");
+  if (c->period.set && c->quota.set && period && strtoull (period, NULL, 10) > c->period.v)
+    {
+      w[0] = w[1];
+      w[1].set = true;
+      w[1].file = "cpu.cfs_period_us";
+      w[1].field = F "cpu.period";
+      snprintf (w[1].value, sizeof w[1].value, "%" PRIu64, c->period.v);
+    }
+  _cleanup_free_ char *old = w[0].set && w[1].set ? cgroup_read (d, w[0].file) : NULL;
+  if (w[0].set && cgroup_write (d, w[0].file, w[0].value, w[0].field, err) < 0)
+    return cfs_refused (d, err);
+  if (w[1].set && cgroup_write (d, w[1].file, w[1].value, w[1].field, err) < 0)
+    {
+      /* The pair as it was: a refused update changes nothing. */
+      struct husk_error *ignored = NULL;
+      if (old && cgroup_write (d, w[0].file, old, NULL, &ignored) < 0)
+        husk_error_free (ignored);
+      return cfs_refused (d, err);
+    }
+  return 0;
+}
+
 static int
 apply_cpu_v1 (const struct cgroup_dir *d, const struct oci_cpu *c, struct husk_error **err)
 {
   if (c->shares.set && cgroup_res_write_u64 (d, "cpu.shares", c->shares.v, F "cpu.shares", err) < 0)
     return -1;
-  /* The period first: a quota is checked against the current period. */
-  if (c->period.set && cgroup_res_write_u64 (d, "cpu.cfs_period_us", c->period.v, F "cpu.period", err) < 0)
-    return -1;
-  if (c->quota.set && cgroup_res_write_i64 (d, "cpu.cfs_quota_us", c->quota.v, F "cpu.quota", err) < 0)
+  if (apply_cfs_v1 (d, c, err) < 0)
     return -1;
   if (c->burst.set && cgroup_res_write_u64 (d, "cpu.cfs_burst_us", c->burst.v, F "cpu.burst", err) < 0)
     return -1;
@@ -66,7 +125,7 @@ apply_cpu_v1 (const struct cgroup_dir *d, const struct oci_cpu *c, struct husk_e
 static int
 apply_cpu_v2 (const struct cgroup_dir *d, const struct oci_cpu *c, struct husk_error **err)
 {
-  if (c->shares.set && c->shares.v > 0
+  if (c->shares.set
       && cgroup_res_write_u64 (d, "cpu.weight", shares_to_weight (c->shares.v), F "cpu.shares", err) < 0)
     return -1;
   if (c->quota.set || c->period.set)
