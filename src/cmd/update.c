@@ -107,7 +107,8 @@ read_resources (const char *file, struct oci_resources **out, struct husk_error 
 }
 
 /* The flags, each onto its linux.resources member; a flag overrides the
-   same member of --resources. */
+   same member of --resources.  A flag of 0 (or "") leaves its member as it
+   is, as with runc (container_update drops such members). */
 static int
 apply_flags (struct cmd_args *a, struct oci_resources *r, struct husk_error **err)
 {
@@ -186,8 +187,9 @@ apply_flags (struct cmd_args *a, struct oci_resources *r, struct husk_error **er
     }
   if (set[9])
     {
-      if (v[9] > 1000)
-        return husk_error_set (err, "--blkio-weight: %" PRId64 " is out of range (10..1000)", v[9]);
+      if (v[9] != 0 && (v[9] < 10 || v[9] > 1000))
+        return husk_error_set (err, "--blkio-weight: %" PRId64 " is out of range (10..1000, or 0: unchanged)",
+                               v[9]);
       if (r->block_io == NULL)
         r->block_io = xcalloc (1, sizeof *r->block_io);
       r->block_io->weight = (oci_opt_u32){ true, (uint32_t)v[9] };

@@ -116,20 +116,25 @@ container_update (const char *root, const char *id, const struct oci_resources *
     return husk_error_set (err, "cannot update container \"%s\" that is stopped", id);
   if (res->devices.n > 0)
     return husk_error_set (err, "linux.resources.devices: update does not change device rules");
+  /* A member 0 is one left as it is (runc's update; the containerd shim
+     sends 0 for every member not given). */
+  _cleanup_resources_ struct oci_resources *upd = cgroup_resources_copy_set (res);
+  if (c.res)
+    cgroup_resources_drop_unset (c.res);
   /* v2 derives swap.max from the limit: a swap update alone uses the
      recorded limit. */
-  struct oci_resources with_limit = *res;
+  struct oci_resources with_limit = *upd;
   struct oci_memory mem;
-  if (res->memory && res->memory->swap.set && !res->memory->limit.set && c.res && c.res->memory
+  if (upd->memory && upd->memory->swap.set && !upd->memory->limit.set && c.res && c.res->memory
       && c.res->memory->limit.set)
     {
-      mem = *res->memory;
+      mem = *upd->memory;
       mem.limit = c.res->memory->limit;
       with_limit.memory = &mem;
     }
   if (cgroup_apply (c.cg, &with_limit, true, err) < 0)
     return -1;
-  return cgroup_record_update (c.dirfd, res, err);
+  return cgroup_record_update (c.dirfd, upd, err);
 }
 
 int
