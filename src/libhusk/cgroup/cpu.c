@@ -65,8 +65,8 @@ apply_cfs_v1 (const struct cgroup_dir *d, const struct oci_cpu *c, struct husk_e
   };
   snprintf (w[0].value, sizeof w[0].value, "%" PRIu64, c->period.v);
   snprintf (w[1].value, sizeof w[1].value, "%" PRId64, c->quota.v);
-  _cleanup_free_ char *period = cgroup_read (d, "cpu.cfs_period_us");
-  if (c->period.set && c->quota.set && period && strtoull (period, NULL, 10) > c->period.v)
+  _cleanup_free_ char *period = c->period.set && c->quota.set ? cgroup_read (d, "cpu.cfs_period_us") : NULL;
+  if (period && strtoull (period, NULL, 10) > c->period.v)
     {
       w[0] = w[1];
       w[1].set = true;
