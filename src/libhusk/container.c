@@ -311,8 +311,8 @@ run_create_runtime_hooks (const struct oci_config *c, const struct husk_state *s
                           struct husk_error **err)
 {
   _cleanup_free_ char *json = state_json (st, STATE_CREATED, false, false);
-  if (hooks_run (c->hooks, HOOKS_PRESTART, json, err) < 0
-      || hooks_run (c->hooks, HOOKS_CREATE_RUNTIME, json, err) < 0)
+  if (hooks_run (c->hooks, HOOKS_PRESTART, json, st->bundle, err) < 0
+      || hooks_run (c->hooks, HOOKS_CREATE_RUNTIME, json, st->bundle, err) < 0)
     return -1;
   return 0;
 }
@@ -688,7 +688,7 @@ start_locked (int dirfd, const char *id, struct husk_error **err)
   if (hooks_count (saved ? saved->hooks : NULL, HOOKS_POSTSTART) > 0)
     {
       _cleanup_free_ char *json = state_json (st, STATE_RUNNING, false, false);
-      return hooks_run (saved->hooks, HOOKS_POSTSTART, json, err);
+      return hooks_run (saved->hooks, HOOKS_POSTSTART, json, st->bundle, err);
     }
   return 0;
 }
@@ -820,7 +820,11 @@ delete_locked (int rootfd, int dirfd, const char *id, bool force, struct husk_er
   if (hooks_count (saved ? saved->hooks : NULL, HOOKS_POSTSTOP) > 0)
     {
       _cleanup_free_ char *json = state_json (st, STATE_STOPPED, false, false);
-      return hooks_run (saved->hooks, HOOKS_POSTSTOP, json, err);
+      /* The bundle may be gone by now: then husk's own cwd, as runc's
+         delete gives it. */
+      struct stat bst;
+      const char *cwd = stat (st->bundle, &bst) == 0 && S_ISDIR (bst.st_mode) ? st->bundle : NULL;
+      return hooks_run (saved->hooks, HOOKS_POSTSTOP, json, cwd, err);
     }
   return 0;
 }

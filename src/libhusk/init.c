@@ -255,7 +255,7 @@ run_create_hooks (void *data, struct husk_error **err)
       && (sync_send (ch->sync_fd, SYNC_HOOKS, NULL, -1, err) < 0
           || sync_expect (ch->sync_fd, SYNC_HOOKS_DONE, "husk", err) < 0))
     return -1;
-  return hooks_run (h, HOOKS_CREATE_CONTAINER, *ch->state_json, err);
+  return hooks_run (h, HOOKS_CREATE_CONTAINER, *ch->state_json, ch->a->rootfs, err);
 }
 
 /* startContainer: after `start` released us, inside the container, before
@@ -265,7 +265,7 @@ static void
 run_start_hooks (const struct init_args *a, const char *state_json, int fifo)
 {
   struct husk_error *err = NULL;
-  if (hooks_run (a->config->hooks, HOOKS_START_CONTAINER, state_json, &err) == 0)
+  if (hooks_run (a->config->hooks, HOOKS_START_CONTAINER, state_json, NULL, &err) == 0)
     return;
   dprintf (fifo, "%s", err->msg);
   _exit (1);
