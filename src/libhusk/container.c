@@ -100,8 +100,8 @@ container_check_supported (const struct oci_config *c, struct husk_error **err)
 
 /* Checks that need more than one member, or the command line. */
 static int
-check_config (const struct oci_config *c, const struct container_create_opts *o, int clone_flags,
-              struct husk_error **err)
+check_config (const struct oci_config *c, const struct container_create_opts *o,
+              const struct namespaces_plan *plan, struct husk_error **err)
 {
   if (c->process == NULL)
     return husk_error_set (err, "config.json: process: required to create a container");
@@ -112,8 +112,17 @@ check_config (const struct oci_config *c, const struct container_create_opts *o,
                            c->process->cwd ? c->process->cwd : "");
   if (c->root == NULL || c->root->path == NULL)
     return husk_error_set (err, "config.json: root.path: required");
-  if ((c->hostname || c->domainname) && !(clone_flags & CLONE_NEWUTS))
-    return husk_error_set (err, "config.json: %s: needs a new uts namespace in linux.namespaces",
+  /* As runc: set in a new or a joined uts namespace, never in husk's. */
+  if ((c->hostname || c->domainname) && !(plan->listed_flags & CLONE_NEWUTS))
+    return husk_error_set (err,
+                           "config.json: %s: needs a uts namespace in linux.namespaces (new or joined): "
+                           "without one it would be the host's",
+                           c->hostname ? "hostname" : "domainname");
+  /* runc would set the host's names through such a path. */
+  if ((c->hostname || c->domainname) && namespaces_joins_own (plan, CLONE_NEWUTS))
+    return husk_error_set (err,
+                           "config.json: %s: the joined uts namespace is husk's own: it would be set "
+                           "on the host",
                            c->hostname ? "hostname" : "domainname");
   if (c->process->terminal && !o->foreground && o->console_socket == NULL)
     return husk_error_set (err, "config.json: process.terminal is true: --console-socket is required");
@@ -524,7 +533,7 @@ create_holding_lock (const struct container_create_opts *o, int *rootfd_out, int
     }
   _cleanup_plan_ struct namespaces_plan plan = { 0 };
   if (container_check_supported (c, err) < 0 || namespaces_plan (c, &plan, err) < 0
-      || check_config (c, o, plan.new_flags, err) < 0
+      || check_config (c, o, &plan, err) < 0
       || idmap_check (c, (plan.new_flags & CLONE_NEWUSER) != 0, err) < 0
       || identity_check (c->process, err) < 0 || proclimits_check (c, err) < 0
       || caps_check (c->process->capabilities, err) < 0 || lsm_check (c, "config.json", err) < 0
