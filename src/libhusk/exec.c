@@ -448,6 +448,7 @@ exec_process (const struct exec_child *x)
   struct husk_error *err = NULL;
   _cleanup_free_ char *exe = NULL;
   struct oci_config only = { .process = (struct oci_process *) x->p };
+  char **env = x->env;
   /* Order, and why (the init's tail, init.c): signals back to their
      defaults first (husk blocked them all to forward them); the
      container's session keyring instead of the caller's; the cwd and
@@ -460,7 +461,8 @@ exec_process (const struct exec_child *x)
       || process_join_keyring (x->keyring, x->p, x->lsm_proc, "exec", &err) < 0
       || enter_cwd (x->p->cwd, &err) < 0
       || setup_terminal (x, &err) < 0
-      || process_find_executable (x->argv[0], x->env, &exe, &err) < 0
+      || process_set_home (&env, x->p->user.uid) < 0
+      || process_find_executable (x->argv[0], env, &exe, &err) < 0
       || process_refuse_husk_binary (exe, x->argv[0], &x->self, &err) < 0
       || proclimits_apply (&only, &err) < 0
       || lsm_apply_exec (x->p, x->lsm_proc, "exec", &err) < 0
@@ -475,7 +477,7 @@ exec_process (const struct exec_child *x)
      user switch, and the image is the container's to change meanwhile. */
   if (process_refuse_husk_binary (exe, x->argv[0], &x->self, &err) < 0)
     child_failed (x->sync_fd, err);
-  execve (exe, x->argv, x->env);
+  execve (exe, x->argv, env);
   char ebuf[128];
   husk_error_set (&err, "exec \"%s\": %s", x->argv[0], process_strerror (errno, ebuf, sizeof ebuf));
   child_failed (x->sync_fd, err);

@@ -308,6 +308,7 @@ init_run (const struct init_args *a)
   _cleanup_free_ char *exe = NULL;
   _cleanup_free_ char *hooks_state = NULL;
   struct create_hooks ch = { .a = a, .state_json = &hooks_state };
+  char **env = a->env;
 
   /* Order, and why:
      - not dumpable first: from now on the container may hold processes;
@@ -329,6 +330,8 @@ init_run (const struct init_args *a)
        prestart, createRuntime and createContainer hooks run between the
        mounts and pivot_root (run_create_hooks), as the spec places them;
      - the cwd is checked to be inside the root (process_check_cwd_inside);
+     - HOME from the container's /etc/passwd when env has none, as runc
+       (process_set_home), while still root, which can read it;
      - the executable is resolved now, so `create` (not `start`) reports a
        missing binary, or one that is husk's own (process_refuse_husk_binary,
        checked again before the execve);
@@ -374,7 +377,8 @@ init_run (const struct init_args *a)
       || setup_terminal (a, &err) < 0
       || enter_cwd (p->cwd, &err) < 0
       || process_check_cwd_inside ("config.json: process.cwd", p->cwd, &err) < 0
-      || process_find_executable (a->argv[0], a->env, &exe, &err) < 0
+      || process_set_home (&env, p->user.uid) < 0
+      || process_find_executable (a->argv[0], env, &exe, &err) < 0
       || process_refuse_husk_binary (exe, a->argv[0], &self, &err) < 0
       || proclimits_apply (c, &err) < 0
       || lsm_apply_exec (p, lsm_proc, "config.json", &err) < 0
@@ -397,7 +401,7 @@ init_run (const struct init_args *a)
       _exit (127);
     }
   install_filter (a, fifo);
-  execve (exe, a->argv, a->env);
+  execve (exe, a->argv, env);
 
   /* `start` reads this after the byte and reports it. */
   char ebuf[128];

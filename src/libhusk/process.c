@@ -148,6 +148,66 @@ process_env (const oci_strv *env, int listen_fds)
   return out;
 }
 
+/* The home directory of uid in the container's /etc/passwd (the first
+   entry with that uid, as runc's parser takes it), or "/" without one.
+   A passwd that is not a regular file is not read: a fifo would block the
+   init. */
+static char *
+passwd_home (uint32_t uid)
+{
+  _cleanup_close_ int fd = open ("/etc/passwd", O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  struct stat st;
+  if (fd < 0 || fstat (fd, &st) < 0 || !S_ISREG (st.st_mode))
+    return xstrdup ("/");
+  _cleanup_fclose_ FILE *f = fdopen (steal_fd (&fd), "r");
+  if (f == NULL)
+    return xstrdup ("/");
+  _cleanup_free_ char *line = NULL;
+  size_t cap = 0;
+  while (getline (&line, &cap, f) > 0)
+    {
+      /* name:password:uid:gid:gecos:home:shell */
+      char *field[7] = { line };
+      size_t n = 1;
+      for (char *c = line; *c && *c != '\n' && n < 7; c++)
+        if (*c == ':')
+          {
+            *c = '\0';
+            field[n++] = c + 1;
+          }
+      if (n < 6)
+        continue;
+      char *home_end = field[5] + strcspn (field[5], ":\n");
+      *home_end = '\0';
+      char *end;
+      errno = 0;
+      unsigned long v = strtoul (field[2], &end, 10);
+      if (errno == 0 && end != field[2] && *end == '\0' && field[2][0] != '-' && v == uid)
+        return xstrdup (field[5]);
+    }
+  return xstrdup ("/");
+}
+
+int
+process_set_home (char ***env, uint32_t uid)
+{
+  const char *home = env_lookup (*env, "HOME");
+  if (home && *home)
+    return 0;
+  size_t n = 0;
+  while ((*env)[n])
+    n++;
+  char **out = xcalloc (n + 2, sizeof *out);
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++)
+    if (strncmp ((*env)[i], "HOME=", 5) != 0)
+      out[k++] = (*env)[i];
+  _cleanup_free_ char *dir = passwd_home (uid);
+  out[k] = xasprintf ("HOME=%s", dir);
+  *env = out;
+  return 0;
+}
+
 int
 process_close_fds_on_exec (int keep, struct husk_error **err)
 {

@@ -30,6 +30,13 @@ int process_listen_fds (void);
    listen_fds > 0.  NULL-terminated, malloc'd (free with process_strv_free). */
 char **process_env (const oci_strv *env, int listen_fds);
 
+/* HOME, as runc sets it: when env has none (or an empty one), the home
+   directory of uid in /etc/passwd as the process sees it (the
+   container's, after pivot_root or setns), else "/".  *env is replaced by
+   a new array (the old one's strings are reused, the old array is not
+   freed: the caller execs soon).  Returns 0: nothing here fails. */
+int process_set_home (char ***env, uint32_t uid);
+
 /* A NULL-terminated copy of a string array. */
 char **process_strv (const oci_strv *v);
 void process_strv_free (char **v);

@@ -166,12 +166,71 @@ run_ctr() {
   [[ "$output" =~ affinity\ mask:\ 1$ ]] || fail "$output"
 }
 
-@test "the environment is exactly process.env (husk adds no HOME)" {
+@test "the environment is process.env plus HOME=/ when it has none and no passwd names the user" {
   update_config "$BUNDLE" '.process.env += ["FOO=bar baz", "EMPTY="]'
   set_args "$BUNDLE" env
   run_ctr
   assert_ok
-  assert_equal "$(sort <<<"$output")" "$(printf '%s\n' EMPTY= "FOO=bar baz" "HUSK_TEST_MARK=$HUSK_TEST_MARK" PATH=/bin | sort)"
+  assert_equal "$(sort <<<"$output")" "$(printf '%s\n' EMPTY= "FOO=bar baz" "HUSK_TEST_MARK=$HUSK_TEST_MARK" PATH=/bin HOME=/ | sort)"
+}
+
+# A passwd in the image: root, a user with a home, one whose uid is taken
+# twice (the first entry wins, as in runc's parser).
+write_passwd() {
+  mkdir -p "$BUNDLE/rootfs/etc"
+  printf '%s\n' 'root:x:0:0:root:/root:/bin/sh' 'broken line' 'alice:x:1000:1000:Alice:/home/alice:/bin/sh' \
+    'alias:x:1000:1000::/home/alias:/bin/sh' 'bob:x:1001:1001::/srv/bob:/bin/sh' >"$BUNDLE/rootfs/etc/passwd"
+}
+
+@test "HOME comes from the container's /etc/passwd for process.user, as runc sets it; a HOME in process.env wins" {
+  write_passwd
+  set_args "$BUNDLE" sh -c 'echo "$HOME"'
+  run_ctr
+  assert_ok
+  assert_equal "$output" /root
+  update_config "$BUNDLE" '.process.user = {uid: 1000, gid: 1000}'
+  run_ctr
+  assert_ok
+  assert_equal "$output" /home/alice
+  # A uid passwd does not name: "/".
+  update_config "$BUNDLE" '.process.user = {uid: 4242, gid: 4242}'
+  run_ctr
+  assert_ok
+  assert_equal "$output" /
+  # An empty HOME counts as none (runc: os.Getenv("HOME") == "").
+  update_config "$BUNDLE" '.process.user = {uid: 1001, gid: 1001} | .process.env += ["HOME="]'
+  run_ctr
+  assert_ok
+  assert_equal "$output" /srv/bob
+  update_config "$BUNDLE" '.process.env += ["HOME=/mine"]'
+  run_ctr
+  assert_ok
+  assert_equal "$output" /mine
+  assert_no_leftovers "$CTR"
+}
+
+@test "exec: HOME from the container's /etc/passwd for the exec's user, unless its env has one" {
+  write_passwd
+  set_args "$BUNDLE" sh -c "$LOOP_UNTIL_STOP"
+  hrun husk run -d --bundle "$BUNDLE" "$CTR"
+  assert_ok
+  hrun husk exec "$CTR" sh -c 'echo "$HOME"'
+  assert_ok
+  assert_equal "$output" /root
+  hrun husk exec --user 1001:1001 "$CTR" sh -c 'echo "$HOME"'
+  assert_ok
+  assert_equal "$output" /srv/bob
+  hrun husk exec --user 1001:1001 --env HOME=/given "$CTR" sh -c 'echo "$HOME"'
+  assert_ok
+  assert_equal "$output" /given
+  jq -n '{args: ["sh", "-c", "echo \"$HOME\""], cwd: "/", env: ["PATH=/bin"], user: {uid: 1000, gid: 1000}}' \
+    >"$BATS_TEST_TMPDIR/process.json"
+  hrun husk exec --process "$BATS_TEST_TMPDIR/process.json" "$CTR"
+  assert_ok
+  assert_equal "$output" /home/alice
+  touch "$BUNDLE/rootfs/stop"
+  wait_for_status "$CTR" stopped
+  delete_and_check
 }
 
 @test "process.cwd is created when missing, for a non-root user too" {
