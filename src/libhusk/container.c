@@ -536,7 +536,7 @@ create_holding_lock (const struct container_create_opts *o, int *rootfd_out, int
       || check_config (c, o, &plan, err) < 0
       || idmap_check (c, (plan.new_flags & CLONE_NEWUSER) != 0, err) < 0
       || identity_check (c->process, err) < 0 || proclimits_check (c, err) < 0
-      || caps_check (c->process->capabilities, err) < 0 || lsm_check (c, "config.json", err) < 0
+      || caps_check (c->process->capabilities, "config.json", err) < 0 || lsm_check (c, "config.json", err) < 0
       || sysctl_check (c, err) < 0)
     return -1;
   /* Compiled here, so that a bad profile fails before anything is made;

@@ -232,7 +232,7 @@ check_process (const struct exec_opts *o, const struct oci_config *c, struct oci
   lsm_inherit (p, c->process);
   struct oci_config only = { .oci_version = c->oci_version, .process = p };
   if (identity_check (p, err) < 0 || proclimits_check (&only, err) < 0
-      || caps_check (p->capabilities, err) < 0 || lsm_check (&only, "exec", err) < 0)
+      || caps_check (p->capabilities, "exec", err) < 0 || lsm_check (&only, "exec", err) < 0)
     return -1;
   return 0;
 }
