@@ -404,6 +404,11 @@ setup_terminal (const struct exec_child *x, struct husk_error **err)
   int slave = -1;
   if (terminal_new_pty (&master, &slave, err) < 0)
     return husk_error_wrap (err, "exec: terminal");
+  if (terminal_set_owner (slave, x->p->user.uid, err) < 0)
+    {
+      close (slave);
+      return husk_error_wrap (err, "exec: terminal");
+    }
   if (sync_send (x->sync_fd, SYNC_PTY, NULL, master, err) < 0)
     {
       close (slave);

@@ -80,7 +80,7 @@ setup_terminal (const struct init_args *a, struct husk_error **err)
   if (terminal_new_pty (&master, &slave, err) < 0)
     return husk_error_wrap (err, "process.terminal");
   /* The container's /dev/console is its terminal. */
-  if (devices_bind_console (slave, err) < 0)
+  if (terminal_set_owner (slave, p->user.uid, err) < 0 || devices_bind_console (slave, err) < 0)
     {
       close (slave);
       return husk_error_wrap (err, "process.terminal");
