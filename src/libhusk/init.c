@@ -93,36 +93,16 @@ setup_terminal (const struct init_args *a, struct husk_error **err)
   return terminal_make_controlling (slave, &p->console_size, err);
 }
 
-/* process.cwd: created when missing, as runc does (images often name a
-   working dir they do not ship). */
+/* process.cwd: mounts_setup_rootfs made it when missing (process_make_cwd). */
 static int
 enter_cwd (const char *cwd, struct husk_error **err)
 {
   char ebuf[128];
   if (chdir (cwd) == 0)
     return 0;
-  if (errno == ENOENT)
-    {
-      _cleanup_free_ char *p = xstrdup (cwd);
-      for (char *s = p + 1;; s++)
-        {
-          if (*s != '/' && *s != '\0')
-            continue;
-          char c = *s;
-          *s = '\0';
-          if (mkdir (p, 0755) < 0 && errno != EEXIST)
-            break;
-          *s = c;
-          if (c == '\0')
-            break;
-        }
-      if (chdir (cwd) == 0)
-        return 0;
-    }
   return husk_error_set (err, "config.json: process.cwd \"%s\": %s", cwd,
                          process_strerror (errno, ebuf, sizeof ebuf));
 }
-
 
 static int
 set_no_new_privs (const struct oci_process *p, struct husk_error **err)

@@ -15,10 +15,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/close_range.h>
+#include <linux/openat2.h>
 #include <linux/keyctl.h>
 
 #include "cleanup.h"
 #include "lsm.h"
+#include "mounts.h"
 #include "process.h"
 
 const char *
@@ -206,6 +208,43 @@ process_set_home (char ***env, uint32_t uid)
   out[k] = xasprintf ("HOME=%s", dir);
   *env = out;
   return 0;
+}
+
+int
+process_make_cwd (const char *label, int root, const char *cwd, struct husk_error **err)
+{
+  char ebuf[128];
+  _cleanup_free_ char *prefix = xstrdup (cwd);
+  _cleanup_close_ int dir = dup (root);
+  if (dir < 0)
+    return husk_error_sys (err, errno, "%s \"%s\"", label, cwd);
+  for (char *s = prefix;;)
+    {
+      while (*s == '/')
+        s++;
+      if (*s == '\0')
+        return 0;
+      char *comp = s;
+      s += strcspn (s, "/");
+      char saved = *s;
+      *s = '\0';
+      int e = 0;
+      int next = mounts_openat2 (root, prefix, O_PATH | O_DIRECTORY, MOUNTS_RESOLVE);
+      if (next < 0 && errno == ENOENT)
+        {
+          /* Made in the directory already resolved: nothing of it can
+             lead out of the root. */
+          e = mkdirat (dir, comp, 0755) < 0 ? errno : 0;
+          next = mounts_openat2 (root, prefix, O_PATH | O_DIRECTORY, MOUNTS_RESOLVE);
+        }
+      if (next < 0)
+        /* A dangling symlink: mkdirat said EEXIST, as runc's MkdirAll. */
+        return husk_error_set (err, "%s \"%s\": mkdir \"%s\": %s", label, cwd, prefix,
+                               process_strerror (e ? e : errno, ebuf, sizeof ebuf));
+      close (dir);
+      dir = next;
+      *s = saved;
+    }
 }
 
 int

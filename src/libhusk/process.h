@@ -70,6 +70,15 @@ int process_wait (int pid, int *status);
    container process starts in (init and exec alike). */
 int process_reset_signals (struct husk_error **err);
 
+/* process.cwd made as runc makes it (os.MkdirAll after pivot_root, before
+   the root goes read-only): each missing directory is created, mode 0755,
+   resolved inside `root` (an fd of the container's "/"), without magic
+   links (a "/proc/self/fd/N/..." cwd could otherwise make a directory
+   where fd N points, outside the root).  A component that is a file fails
+   with ENOTDIR, a dangling symlink with EEXIST, as in runc:
+     config.json: process.cwd "/f/x": mkdir "/f": not a directory */
+int process_make_cwd (const char *label, int root, const char *cwd, struct husk_error **err);
+
 /* CVE-2024-21626: after chdir, the cwd must be inside the current root.
    A cwd such as "/proc/self/fd/7", fd 7 a host directory still open, would
    be outside it; the kernel reports such a cwd as "(unreachable)...", which

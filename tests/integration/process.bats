@@ -241,6 +241,40 @@ write_passwd() {
   assert_equal "$output" /work/deep/dir
 }
 
+@test "process.cwd missing from a read-only root is made before the root goes read-only, as runc" {
+  update_config "$BUNDLE" '.root.readonly = true | .process.cwd = "/work/app" | .process.user = {uid: 1000, gid: 1000}'
+  set_args "$BUNDLE" sh -c 'pwd; touch /work/app/f 2>/dev/null && echo writable || echo read-only'
+  run_ctr
+  assert_ok
+  assert_equal "${lines[*]}" "/work/app read-only"
+  assert_equal "$(stat -c '%a %u' "$BUNDLE/rootfs/work/app")" "755 0"
+  assert_no_leftovers "$CTR"
+}
+
+@test "a process.cwd that cannot be made: the real errno, the path resolved inside the rootfs, nothing made outside" {
+  local host_dir="$BATS_TEST_TMPDIR/outside"
+  mkdir -p "$host_dir" "$BATS_TEST_TMPDIR/ro"
+  touch "$BUNDLE/rootfs/file"
+  ln -s /nowhere/at/all "$BUNDLE/rootfs/dangling"
+  # Out of the rootfs on the host; inside, ".." stops at the root, where
+  # this path does not exist: a dangling symlink there.
+  ln -s "../../../../../../../../../../..$host_dir" "$BUNDLE/rootfs/out"
+  ln -s /proc/self/fd/0 "$BUNDLE/rootfs/magic"
+  update_config "$BUNDLE" '.mounts += [{destination: "/ro", type: "bind", source: $s, options: ["bind", "ro"]}]' \
+    --arg s "$BATS_TEST_TMPDIR/ro"
+  refuse_each_config \
+    '.process.cwd = "/file"' 'process.cwd "/file": mkdir "/file": not a directory$' \
+    '.process.cwd = "/file/sub"' 'process.cwd "/file/sub": mkdir "/file": not a directory$' \
+    '.process.cwd = "/dangling"' 'process.cwd "/dangling": mkdir "/dangling": file exists$' \
+    '.process.cwd = "/out/made"' 'process.cwd "/out/made": mkdir "/out": file exists$' \
+    '.process.cwd = "/magic/x"' 'process.cwd "/magic/x": mkdir "/magic": too many levels of symbolic links$' \
+    '.process.cwd = "/ro/x"' 'process.cwd "/ro/x": mkdir "/ro/x": read-only file system$'
+  local made
+  made=$(find "$host_dir" "$BATS_TEST_TMPDIR/ro" -mindepth 1)
+  [[ -z "$made" ]] || fail "made outside the rootfs: $made"
+  [[ ! -e "$BUNDLE/rootfs/nowhere" ]] || fail "the dangling symlink's target was made"
+}
+
 @test "bad process values are refused, naming the member, leaving nothing" {
   local cases=(
     '.process.rlimits = [{type: "RLIMIT_NOFILE", soft: 20, hard: 10}]'
