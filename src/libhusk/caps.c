@@ -50,7 +50,7 @@ caps_kernel_count (void)
 /* The parser has refused names missing from oci_capabilities; this
    refuses those the running kernel does not know. */
 static int
-caps_mask_of (const struct oci_capabilities *c, enum caps_set s, caps_mask *out,
+caps_mask_of (const struct oci_capabilities *c, enum caps_set s, const char *src, caps_mask *out,
               struct husk_error **err)
 {
   const oci_strv *l = set_list (c, s);
@@ -60,13 +60,13 @@ caps_mask_of (const struct oci_capabilities *c, enum caps_set s, caps_mask *out,
     {
       const struct oci_capability *cap = oci_capability_find (l->v[i]);
       if (cap == NULL)
-        return husk_error_set (err, "config.json: process.capabilities.%s[%zu]: unknown capability \"%s\"",
+        return husk_error_set (err, "%s: process.capabilities.%s[%zu]: unknown capability \"%s\"", src,
                                set_names[s], i, l->v[i]);
       if (cap->value >= count)
         return husk_error_set (err,
-                               "config.json: process.capabilities.%s: %s is not known to the running "
+                               "%s: process.capabilities.%s: %s is not known to the running "
                                "kernel (cap_last_cap %d)",
-                               set_names[s], cap->name, count - 1);
+                               src, set_names[s], cap->name, count - 1);
       *out |= CAPS_BIT (cap->value);
     }
   return 0;
@@ -98,45 +98,77 @@ caps_own_bounding (void)
   return m;
 }
 
+/* "CAP_A, CAP_B": the names of the capabilities in m, lowest first. */
+static char *
+caps_names (caps_mask m)
+{
+  char *out = xstrdup ("");
+  for (int v = 0; v < 64; v++)
+    if (m & CAPS_BIT (v))
+      {
+        char *next = xasprintf ("%s%s%s", out, *out ? ", " : "", caps_name (v));
+        free (out);
+        out = next;
+      }
+  return out;
+}
+
+/* The ambient capabilities the kernel raises: PR_CAP_AMBIENT_RAISE takes
+   only one that is permitted and inheritable (prctl(2)). */
+static caps_mask
+caps_raisable (const caps_mask m[SET_COUNT])
+{
+  return m[SET_AMBIENT] & m[SET_PERMITTED] & m[SET_INHERITABLE];
+}
+
 int
-caps_check (const struct oci_capabilities *caps, struct husk_error **err)
+caps_check (const struct oci_capabilities *caps, const char *src, struct husk_error **err)
 {
   if (caps == NULL)
     return 0;
   caps_mask m[SET_COUNT];
   for (int s = 0; s < SET_COUNT; s++)
-    if (caps_mask_of (caps, (enum caps_set) s, &m[s], err) < 0)
+    if (caps_mask_of (caps, (enum caps_set) s, src, &m[s], err) < 0)
       return -1;
   /* The bounding set, not the permitted one: in a new user namespace the
      init has every capability whatever husk's own permitted set, but
      never one outside the bounding set it inherits. */
   caps_mask own_bnd = caps_own_bounding ();
-  for (int s = SET_EFFECTIVE; s < SET_COUNT; s++)
+  for (int s = SET_EFFECTIVE; s < SET_AMBIENT; s++)
     if (m[s] & ~own_bnd)
-      return husk_error_set (err, "config.json: process.capabilities.%s: %s is not in husk's bounding set",
+      return husk_error_set (err, "%s: process.capabilities.%s: %s is not in husk's bounding set", src,
                              set_names[s], caps_first (m[s] & ~own_bnd));
-  /* The kernel's rules for capset(2) and PR_CAP_AMBIENT_RAISE. */
+  /* The kernel's rules for capset(2): a set it would refuse with a bare
+     EPERM. */
   const struct
   {
     enum caps_set set, within;
   } rules[] = {
     { SET_EFFECTIVE, SET_PERMITTED },
     { SET_INHERITABLE, SET_BOUNDING },
-    { SET_AMBIENT, SET_PERMITTED },
-    { SET_AMBIENT, SET_INHERITABLE },
   };
   for (size_t i = 0; i < sizeof rules / sizeof *rules; i++)
     {
       caps_mask extra = m[rules[i].set] & ~m[rules[i].within];
       if (extra)
-        return husk_error_set (err, "config.json: process.capabilities.%s: %s is not in process.capabilities.%s",
+        return husk_error_set (err, "%s: process.capabilities.%s: %s is not in process.capabilities.%s", src,
                                set_names[rules[i].set], caps_first (extra), set_names[rules[i].within]);
+    }
+  /* runc 1.1 spec writes ambient without inheritable; runc and crun run
+     it, and the kernel does not raise those: the same here, said once. */
+  caps_mask unraised = m[SET_AMBIENT] & ~caps_raisable (m);
+  if (unraised)
+    {
+      _cleanup_free_ char *names = caps_names (unraised);
+      log_warning ("%s: process.capabilities.ambient: %s not raised: the kernel raises an ambient "
+                   "capability only when it is in process.capabilities.permitted and inheritable",
+                   src, names);
     }
   caps_mask lost = m[SET_BOUNDING] & ~own_bnd;
   if (lost)
-    log_warning ("config.json: process.capabilities.bounding: %s is not in husk's bounding set: the "
+    log_warning ("%s: process.capabilities.bounding: %s is not in husk's bounding set: the "
                  "container's bounding set cannot have it",
-                 caps_first (lost));
+                 src, caps_first (lost));
   return 0;
 }
 
@@ -146,7 +178,7 @@ caps_prepare (const struct oci_capabilities *caps, bool keep_sys_admin, struct h
   if (caps)
     {
       caps_mask bnd;
-      if (caps_mask_of (caps, SET_BOUNDING, &bnd, err) < 0)
+      if (caps_mask_of (caps, SET_BOUNDING, "process", &bnd, err) < 0)
         return -1;
       /* Dropping needs CAP_SETPCAP in the effective set: now, before the
          uid change clears it. */
@@ -203,9 +235,9 @@ caps_apply (const struct oci_capabilities *caps, bool keep_sys_admin, struct hus
     {
       caps_mask m[SET_COUNT];
       for (int s = 0; s < SET_COUNT; s++)
-        if (caps_mask_of (caps, (enum caps_set) s, &m[s], err) < 0)
+        if (caps_mask_of (caps, (enum caps_set) s, "process", &m[s], err) < 0)
           return -1;
-      amb = m[SET_AMBIENT];
+      amb = caps_raisable (m);
       c = cap_init ();
       if (c == NULL || set_flags (c, CAP_EFFECTIVE, m[SET_EFFECTIVE]) < 0
           || set_flags (c, CAP_PERMITTED, m[SET_PERMITTED]) < 0

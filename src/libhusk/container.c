@@ -100,8 +100,8 @@ container_check_supported (const struct oci_config *c, struct husk_error **err)
 
 /* Checks that need more than one member, or the command line. */
 static int
-check_config (const struct oci_config *c, const struct container_create_opts *o, int clone_flags,
-              struct husk_error **err)
+check_config (const struct oci_config *c, const struct container_create_opts *o,
+              const struct namespaces_plan *plan, struct husk_error **err)
 {
   if (c->process == NULL)
     return husk_error_set (err, "config.json: process: required to create a container");
@@ -112,8 +112,17 @@ check_config (const struct oci_config *c, const struct container_create_opts *o,
                            c->process->cwd ? c->process->cwd : "");
   if (c->root == NULL || c->root->path == NULL)
     return husk_error_set (err, "config.json: root.path: required");
-  if ((c->hostname || c->domainname) && !(clone_flags & CLONE_NEWUTS))
-    return husk_error_set (err, "config.json: %s: needs a new uts namespace in linux.namespaces",
+  /* As runc: set in a new or a joined uts namespace, never in husk's. */
+  if ((c->hostname || c->domainname) && !(plan->listed_flags & CLONE_NEWUTS))
+    return husk_error_set (err,
+                           "config.json: %s: needs a uts namespace in linux.namespaces (new or joined): "
+                           "without one it would be the host's",
+                           c->hostname ? "hostname" : "domainname");
+  /* runc would set the host's names through such a path. */
+  if ((c->hostname || c->domainname) && namespaces_joins_own (plan, CLONE_NEWUTS))
+    return husk_error_set (err,
+                           "config.json: %s: the joined uts namespace is husk's own: it would be set "
+                           "on the host",
                            c->hostname ? "hostname" : "domainname");
   if (c->process->terminal && !o->foreground && o->console_socket == NULL)
     return husk_error_set (err, "config.json: process.terminal is true: --console-socket is required");
@@ -311,8 +320,8 @@ run_create_runtime_hooks (const struct oci_config *c, const struct husk_state *s
                           struct husk_error **err)
 {
   _cleanup_free_ char *json = state_json (st, STATE_CREATED, false, false);
-  if (hooks_run (c->hooks, HOOKS_PRESTART, json, err) < 0
-      || hooks_run (c->hooks, HOOKS_CREATE_RUNTIME, json, err) < 0)
+  if (hooks_run (c->hooks, HOOKS_PRESTART, json, st->bundle, err) < 0
+      || hooks_run (c->hooks, HOOKS_CREATE_RUNTIME, json, st->bundle, err) < 0)
     return -1;
   return 0;
 }
@@ -524,10 +533,10 @@ create_holding_lock (const struct container_create_opts *o, int *rootfd_out, int
     }
   _cleanup_plan_ struct namespaces_plan plan = { 0 };
   if (container_check_supported (c, err) < 0 || namespaces_plan (c, &plan, err) < 0
-      || check_config (c, o, plan.new_flags, err) < 0
+      || check_config (c, o, &plan, err) < 0
       || idmap_check (c, (plan.new_flags & CLONE_NEWUSER) != 0, err) < 0
       || identity_check (c->process, err) < 0 || proclimits_check (c, err) < 0
-      || caps_check (c->process->capabilities, err) < 0 || lsm_check (c, "config.json", err) < 0
+      || caps_check (c->process->capabilities, "config.json", err) < 0 || lsm_check (c, "config.json", err) < 0
       || sysctl_check (c, err) < 0)
     return -1;
   /* Compiled here, so that a bad profile fails before anything is made;
@@ -688,7 +697,7 @@ start_locked (int dirfd, const char *id, struct husk_error **err)
   if (hooks_count (saved ? saved->hooks : NULL, HOOKS_POSTSTART) > 0)
     {
       _cleanup_free_ char *json = state_json (st, STATE_RUNNING, false, false);
-      return hooks_run (saved->hooks, HOOKS_POSTSTART, json, err);
+      return hooks_run (saved->hooks, HOOKS_POSTSTART, json, st->bundle, err);
     }
   return 0;
 }
@@ -820,7 +829,11 @@ delete_locked (int rootfd, int dirfd, const char *id, bool force, struct husk_er
   if (hooks_count (saved ? saved->hooks : NULL, HOOKS_POSTSTOP) > 0)
     {
       _cleanup_free_ char *json = state_json (st, STATE_STOPPED, false, false);
-      return hooks_run (saved->hooks, HOOKS_POSTSTOP, json, err);
+      /* The bundle may be gone by now: then husk's own cwd, as runc's
+         delete gives it. */
+      struct stat bst;
+      const char *cwd = stat (st->bundle, &bst) == 0 && S_ISDIR (bst.st_mode) ? st->bundle : NULL;
+      return hooks_run (saved->hooks, HOOKS_POSTSTOP, json, cwd, err);
     }
   return 0;
 }

@@ -232,7 +232,7 @@ check_process (const struct exec_opts *o, const struct oci_config *c, struct oci
   lsm_inherit (p, c->process);
   struct oci_config only = { .oci_version = c->oci_version, .process = p };
   if (identity_check (p, err) < 0 || proclimits_check (&only, err) < 0
-      || caps_check (p->capabilities, err) < 0 || lsm_check (&only, "exec", err) < 0)
+      || caps_check (p->capabilities, "exec", err) < 0 || lsm_check (&only, "exec", err) < 0)
     return -1;
   return 0;
 }
@@ -404,6 +404,11 @@ setup_terminal (const struct exec_child *x, struct husk_error **err)
   int slave = -1;
   if (terminal_new_pty (&master, &slave, err) < 0)
     return husk_error_wrap (err, "exec: terminal");
+  if (terminal_set_owner (slave, x->p->user.uid, err) < 0)
+    {
+      close (slave);
+      return husk_error_wrap (err, "exec: terminal");
+    }
   if (sync_send (x->sync_fd, SYNC_PTY, NULL, master, err) < 0)
     {
       close (slave);
@@ -448,6 +453,7 @@ exec_process (const struct exec_child *x)
   struct husk_error *err = NULL;
   _cleanup_free_ char *exe = NULL;
   struct oci_config only = { .process = (struct oci_process *) x->p };
+  char **env = x->env;
   /* Order, and why (the init's tail, init.c): signals back to their
      defaults first (husk blocked them all to forward them); the
      container's session keyring instead of the caller's; the cwd and
@@ -460,7 +466,8 @@ exec_process (const struct exec_child *x)
       || process_join_keyring (x->keyring, x->p, x->lsm_proc, "exec", &err) < 0
       || enter_cwd (x->p->cwd, &err) < 0
       || setup_terminal (x, &err) < 0
-      || process_find_executable (x->argv[0], x->env, &exe, &err) < 0
+      || process_set_home (&env, x->p->user.uid) < 0
+      || process_find_executable (x->argv[0], env, &exe, &err) < 0
       || process_refuse_husk_binary (exe, x->argv[0], &x->self, &err) < 0
       || proclimits_apply (&only, &err) < 0
       || lsm_apply_exec (x->p, x->lsm_proc, "exec", &err) < 0
@@ -475,7 +482,7 @@ exec_process (const struct exec_child *x)
      user switch, and the image is the container's to change meanwhile. */
   if (process_refuse_husk_binary (exe, x->argv[0], &x->self, &err) < 0)
     child_failed (x->sync_fd, err);
-  execve (exe, x->argv, x->env);
+  execve (exe, x->argv, env);
   char ebuf[128];
   husk_error_set (&err, "exec \"%s\": %s", x->argv[0], process_strerror (errno, ebuf, sizeof ebuf));
   child_failed (x->sync_fd, err);

@@ -34,6 +34,9 @@ static const struct
   [HOOKS_POSTSTOP] = { "poststop", true },
 };
 
+/* What a hook's child reports when it could not exec. */
+enum { HOOKS_STEP_EXEC, HOOKS_STEP_CHDIR };
+
 static const oci_hookv *
 hooks_list (const struct oci_hooks *h, enum hooks_kind kind)
 {
@@ -56,10 +59,10 @@ hooks_count (const struct oci_hooks *hooks, enum hooks_kind kind)
 
 /* In the forked child, which only execs: husk run blocks every signal and
    the container init may have changed dispositions; nothing of husk's
-   beyond stdio reaches the hook.  An execve failure goes back through
-   errpipe as an errno. */
+   beyond stdio reaches the hook.  A chdir or execve failure goes back
+   through errpipe as the failed step and an errno. */
 static _Noreturn void
-hooks_child (const struct oci_hook *hook, int in, int errpipe)
+hooks_child (const struct oci_hook *hook, const char *cwd, int in, int errpipe)
 {
   _cleanup_free_ char **argv = xcalloc (hook->args.n + 2, sizeof *argv);
   _cleanup_free_ char **envp = xcalloc (hook->env.n + 1, sizeof *envp);
@@ -74,17 +77,18 @@ hooks_child (const struct oci_hook *hook, int in, int errpipe)
   for (int sig = 1; sig < NSIG; sig++)
     signal (sig, SIG_DFL);
   sigprocmask (SIG_SETMASK, &none, NULL);
+  int failed[2] = { HOOKS_STEP_EXEC, 0 };
   if (dup2 (in, 0) < 0 || dup2 (2, 1) < 0)
+    failed[1] = errno;
+  else if (cwd && chdir (cwd) < 0)
+    failed[0] = HOOKS_STEP_CHDIR, failed[1] = errno;
+  else
     {
-      int e = errno;
-      if (write (errpipe, &e, sizeof e) < 0)
-        _exit (127);
-      _exit (127);
+      syscall (SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+      execve (hook->path, argv, envp);
+      failed[1] = errno;
     }
-  syscall (SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
-  execve (hook->path, argv, envp);
-  int e = errno;
-  if (write (errpipe, &e, sizeof e) < 0)
+  if (write (errpipe, failed, sizeof failed) < 0)
     _exit (127);
   _exit (127);
 }
@@ -138,7 +142,7 @@ hooks_feed_and_wait (int sock_in, int pidfd, const char *data, long long deadlin
 }
 
 int
-hooks_run_one (const struct oci_hook *hook, const char *state_json, const char *label,
+hooks_run_one (const struct oci_hook *hook, const char *state_json, const char *cwd, const char *label,
                struct husk_error **err)
 {
   char ebuf[128];
@@ -156,7 +160,7 @@ hooks_run_one (const struct oci_hook *hook, const char *state_json, const char *
   if (pid < 0)
     return husk_error_sys (err, errno, "%s: fork", label);
   if (pid == 0)
-    hooks_child (hook, hook_in, err_w);
+    hooks_child (hook, cwd, hook_in, err_w);
   close (steal_fd (&hook_in));
   close (steal_fd (&err_w));
   /* The child is ours and unreaped: its pid cannot be reused yet. */
@@ -179,9 +183,14 @@ hooks_run_one (const struct oci_hook *hook, const char *state_json, const char *
     return husk_error_wrap (err, "%s", label);
   if (ret == 1)
     return husk_error_set (err, "%s: timed out after %lld s", label, (long long) hook->timeout.v);
-  int exec_errno = 0;
-  if (read (err_r, &exec_errno, sizeof exec_errno) == sizeof exec_errno)
-    return husk_error_set (err, "%s: exec: %s", label, process_strerror (exec_errno, ebuf, sizeof ebuf));
+  int failed[2];
+  if (read (err_r, failed, sizeof failed) == sizeof failed)
+    {
+      if (failed[0] == HOOKS_STEP_CHDIR)
+        return husk_error_set (err, "%s: chdir \"%s\": %s", label, cwd,
+                               process_strerror (failed[1], ebuf, sizeof ebuf));
+      return husk_error_set (err, "%s: exec: %s", label, process_strerror (failed[1], ebuf, sizeof ebuf));
+    }
   if (WIFSIGNALED (status))
     return husk_error_set (err, "%s: killed by signal %d", label, WTERMSIG (status));
   if (WEXITSTATUS (status) != 0)
@@ -190,7 +199,7 @@ hooks_run_one (const struct oci_hook *hook, const char *state_json, const char *
 }
 
 int
-hooks_run (const struct oci_hooks *hooks, enum hooks_kind kind, const char *state_json,
+hooks_run (const struct oci_hooks *hooks, enum hooks_kind kind, const char *state_json, const char *cwd,
            struct husk_error **err)
 {
   if (hooks == NULL)
@@ -201,7 +210,7 @@ hooks_run (const struct oci_hooks *hooks, enum hooks_kind kind, const char *stat
       _cleanup_free_ char *label
           = xasprintf ("hooks.%s[%zu] \"%s\"", hooks_kinds[kind].name, i, list->v[i].path);
       struct husk_error *e = NULL;
-      if (hooks_run_one (&list->v[i], state_json, label, &e) == 0)
+      if (hooks_run_one (&list->v[i], state_json, cwd, label, &e) == 0)
         continue;
       if (!hooks_kinds[kind].warn_only)
         {

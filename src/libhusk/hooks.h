@@ -25,16 +25,23 @@ size_t hooks_count (const struct oci_hooks *hooks, enum hooks_kind kind);
    and its stdout on husk's stderr (husk's stdout belongs to the caller's
    protocol), and waits for it through a pidfd.  timeout: SIGKILL when it
    is over, which is a failure.  A hook that does not exit 0 fails.  The
-   message starts with label (`hooks.prestart[0] "/bin/hook"`). */
-int hooks_run_one (const struct oci_hook *hook, const char *state_json, const char *label,
+   message starts with label (`hooks.prestart[0] "/bin/hook"`).  cwd: the
+   hook's working directory (NULL: husk's own); a hook whose cwd cannot
+   be entered fails. */
+int hooks_run_one (const struct oci_hook *hook, const char *state_json, const char *cwd, const char *label,
                    struct husk_error **err);
 
 /* Runs every hook of `kind`, in order, each with state_json on stdin.
    prestart, createRuntime, createContainer, startContainer: the first
    failure stops the list and is returned.  poststart and poststop (the
    runtime-spec's rule, where runc 1.1 differs): each failure is logged as
-   a warning and the rest still run; 0 is returned. */
-int hooks_run (const struct oci_hooks *hooks, enum hooks_kind kind, const char *state_json,
+   a warning and the rest still run; 0 is returned.
+   cwd, as runc 1.1 gives it (its hooks inherit runc's cwd, and runc's
+   create and run chdir into the bundle): the bundle for prestart,
+   createRuntime, poststart and poststop; root.path, on the host, for
+   createContainer (runc chdirs there before it runs them);
+   startContainer runs in the container with process.cwd. */
+int hooks_run (const struct oci_hooks *hooks, enum hooks_kind kind, const char *state_json, const char *cwd,
                struct husk_error **err);
 
 #endif

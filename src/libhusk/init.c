@@ -80,7 +80,7 @@ setup_terminal (const struct init_args *a, struct husk_error **err)
   if (terminal_new_pty (&master, &slave, err) < 0)
     return husk_error_wrap (err, "process.terminal");
   /* The container's /dev/console is its terminal. */
-  if (devices_bind_console (slave, err) < 0)
+  if (terminal_set_owner (slave, p->user.uid, err) < 0 || devices_bind_console (slave, err) < 0)
     {
       close (slave);
       return husk_error_wrap (err, "process.terminal");
@@ -93,36 +93,16 @@ setup_terminal (const struct init_args *a, struct husk_error **err)
   return terminal_make_controlling (slave, &p->console_size, err);
 }
 
-/* process.cwd: created when missing, as runc does (images often name a
-   working dir they do not ship). */
+/* process.cwd: mounts_setup_rootfs made it when missing (process_make_cwd). */
 static int
 enter_cwd (const char *cwd, struct husk_error **err)
 {
   char ebuf[128];
   if (chdir (cwd) == 0)
     return 0;
-  if (errno == ENOENT)
-    {
-      _cleanup_free_ char *p = xstrdup (cwd);
-      for (char *s = p + 1;; s++)
-        {
-          if (*s != '/' && *s != '\0')
-            continue;
-          char c = *s;
-          *s = '\0';
-          if (mkdir (p, 0755) < 0 && errno != EEXIST)
-            break;
-          *s = c;
-          if (c == '\0')
-            break;
-        }
-      if (chdir (cwd) == 0)
-        return 0;
-    }
   return husk_error_set (err, "config.json: process.cwd \"%s\": %s", cwd,
                          process_strerror (errno, ebuf, sizeof ebuf));
 }
-
 
 static int
 set_no_new_privs (const struct oci_process *p, struct husk_error **err)
@@ -255,7 +235,7 @@ run_create_hooks (void *data, struct husk_error **err)
       && (sync_send (ch->sync_fd, SYNC_HOOKS, NULL, -1, err) < 0
           || sync_expect (ch->sync_fd, SYNC_HOOKS_DONE, "husk", err) < 0))
     return -1;
-  return hooks_run (h, HOOKS_CREATE_CONTAINER, *ch->state_json, err);
+  return hooks_run (h, HOOKS_CREATE_CONTAINER, *ch->state_json, ch->a->rootfs, err);
 }
 
 /* startContainer: after `start` released us, inside the container, before
@@ -265,7 +245,7 @@ static void
 run_start_hooks (const struct init_args *a, const char *state_json, int fifo)
 {
   struct husk_error *err = NULL;
-  if (hooks_run (a->config->hooks, HOOKS_START_CONTAINER, state_json, &err) == 0)
+  if (hooks_run (a->config->hooks, HOOKS_START_CONTAINER, state_json, NULL, &err) == 0)
     return;
   dprintf (fifo, "%s", err->msg);
   _exit (1);
@@ -308,6 +288,7 @@ init_run (const struct init_args *a)
   _cleanup_free_ char *exe = NULL;
   _cleanup_free_ char *hooks_state = NULL;
   struct create_hooks ch = { .a = a, .state_json = &hooks_state };
+  char **env = a->env;
 
   /* Order, and why:
      - not dumpable first: from now on the container may hold processes;
@@ -329,6 +310,8 @@ init_run (const struct init_args *a)
        prestart, createRuntime and createContainer hooks run between the
        mounts and pivot_root (run_create_hooks), as the spec places them;
      - the cwd is checked to be inside the root (process_check_cwd_inside);
+     - HOME from the container's /etc/passwd when env has none, as runc
+       (process_set_home), while still root, which can read it;
      - the executable is resolved now, so `create` (not `start`) reports a
        missing binary, or one that is husk's own (process_refuse_husk_binary,
        checked again before the execve);
@@ -374,7 +357,8 @@ init_run (const struct init_args *a)
       || setup_terminal (a, &err) < 0
       || enter_cwd (p->cwd, &err) < 0
       || process_check_cwd_inside ("config.json: process.cwd", p->cwd, &err) < 0
-      || process_find_executable (a->argv[0], a->env, &exe, &err) < 0
+      || process_set_home (&env, p->user.uid) < 0
+      || process_find_executable (a->argv[0], env, &exe, &err) < 0
       || process_refuse_husk_binary (exe, a->argv[0], &self, &err) < 0
       || proclimits_apply (c, &err) < 0
       || lsm_apply_exec (p, lsm_proc, "config.json", &err) < 0
@@ -397,7 +381,7 @@ init_run (const struct init_args *a)
       _exit (127);
     }
   install_filter (a, fifo);
-  execve (exe, a->argv, a->env);
+  execve (exe, a->argv, env);
 
   /* `start` reads this after the byte and reports it. */
   char ebuf[128];

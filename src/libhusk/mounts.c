@@ -44,6 +44,7 @@
 #include "lsm.h"
 #include "mounts.h"
 #include "oci_tables.h"
+#include "process.h"
 #include "sysctl.h"
 
 /* Filesystems that must land on a real directory and be what they claim
@@ -1225,6 +1226,9 @@ mounts_setup_rootfs (const struct oci_config *c, int new_ns, const char *rootfs_
   _cleanup_close_ int root = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (root < 0)
     return husk_error_sys (err, errno, "open the new \"/\"");
+  /* The cwd is made before anything goes read-only, as runc makes it. */
+  if (c->process && process_make_cwd ("config.json: process.cwd", root, c->process->cwd, err) < 0)
+    return -1;
   /* sysctl before the read-only paths: /proc/sys is usually one. */
   if (sysctl_apply (c, root, err) < 0 || mounts_mask_paths (c, root, err) < 0
       || mounts_readonly_paths (c->linux_, root, err) < 0)

@@ -41,7 +41,8 @@
         (devices.c): /dev/pts, /dev/shm, the default devices, symlinks;
         linux.devices always; an empty /dev/console when process.terminal;
      7. pivot_root into the rootfs (no_pivot: MS_MOVE + chroot, for roots on
-        ramfs where pivot_root fails); afterwards the cwd is "/";
+        ramfs where pivot_root fails); afterwards the cwd is "/"; then
+        process.cwd is made when missing (process_make_cwd);
      8. linux.sysctl written under the container's /proc/sys;
      9. linux.maskedPaths, then linux.readonlyPaths;
     10. linux.rootfsPropagation applied to the new "/";

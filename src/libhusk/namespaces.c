@@ -66,6 +66,14 @@ is_own_namespace (int fd, const struct oci_namespace_kind *kind)
   return fstat (fd, &a) == 0 && stat (own, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev;
 }
 
+bool
+namespaces_joins_own (const struct namespaces_plan *plan, int flag)
+{
+  int fd = namespaces_joined_fd (plan, flag);
+  const struct oci_namespace_kind *kind = kind_of_flag (flag);
+  return fd >= 0 && kind && is_own_namespace (fd, kind);
+}
+
 /* Joined namespaces that are husk's own, refused by kind: a user
    namespace cannot be joined by a process already in it (setns(2):
    EINVAL), and in husk's mount namespace pivot_root would move the root
@@ -165,6 +173,7 @@ namespaces_plan (const struct oci_config *c, struct namespaces_plan *plan, struc
           namespaces_plan_close (plan);
           return -1;
         }
+  plan->listed_flags = seen;
   const char *refusal = check_joined_mount (plan);
   if (!(seen & CLONE_NEWNS))
     refusal = "config.json: linux.namespaces: a mount namespace, new or joined, is required (husk "

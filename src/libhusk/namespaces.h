@@ -58,6 +58,7 @@ struct namespaces_join
    without a new time namespace. */
 struct namespaces_plan
 {
+  int listed_flags;                /* every kind listed, new or joined */
   int new_flags;
   int clone_flags;
   bool intermediate;
@@ -70,6 +71,9 @@ void namespaces_plan_close (struct namespaces_plan *plan);
 
 /* The joined fd of a kind, or -1. */
 int namespaces_joined_fd (const struct namespaces_plan *plan, int flag);
+
+/* Whether the kind is joined by a path that is husk's own namespace. */
+bool namespaces_joins_own (const struct namespaces_plan *plan, int flag);
 
 /* In husk, around clone3: enters the joined pid, net, ipc, uts and time
    namespaces (saving fds of husk's own in saved[]), then leaves them. */

@@ -15,10 +15,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/close_range.h>
+#include <linux/openat2.h>
 #include <linux/keyctl.h>
 
 #include "cleanup.h"
 #include "lsm.h"
+#include "mounts.h"
 #include "process.h"
 
 const char *
@@ -146,6 +148,103 @@ process_env (const oci_strv *env, int listen_fds)
       out[n++] = xstrdup ("LISTEN_PID=1");
     }
   return out;
+}
+
+/* The home directory of uid in the container's /etc/passwd (the first
+   entry with that uid, as runc's parser takes it), or "/" without one.
+   A passwd that is not a regular file is not read: a fifo would block the
+   init. */
+static char *
+passwd_home (uint32_t uid)
+{
+  _cleanup_close_ int fd = open ("/etc/passwd", O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  struct stat st;
+  if (fd < 0 || fstat (fd, &st) < 0 || !S_ISREG (st.st_mode))
+    return xstrdup ("/");
+  _cleanup_fclose_ FILE *f = fdopen (steal_fd (&fd), "r");
+  if (f == NULL)
+    return xstrdup ("/");
+  _cleanup_free_ char *line = NULL;
+  size_t cap = 0;
+  while (getline (&line, &cap, f) > 0)
+    {
+      /* name:password:uid:gid:gecos:home:shell */
+      char *field[7] = { line };
+      size_t n = 1;
+      for (char *c = line; *c && *c != '\n' && n < 7; c++)
+        if (*c == ':')
+          {
+            *c = '\0';
+            field[n++] = c + 1;
+          }
+      if (n < 6)
+        continue;
+      char *home_end = field[5] + strcspn (field[5], ":\n");
+      *home_end = '\0';
+      char *end;
+      errno = 0;
+      unsigned long v = strtoul (field[2], &end, 10);
+      if (errno == 0 && end != field[2] && *end == '\0' && field[2][0] != '-' && v == uid)
+        return xstrdup (field[5]);
+    }
+  return xstrdup ("/");
+}
+
+int
+process_set_home (char ***env, uint32_t uid)
+{
+  const char *home = env_lookup (*env, "HOME");
+  if (home && *home)
+    return 0;
+  size_t n = 0;
+  while ((*env)[n])
+    n++;
+  char **out = xcalloc (n + 2, sizeof *out);
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++)
+    if (strncmp ((*env)[i], "HOME=", 5) != 0)
+      out[k++] = (*env)[i];
+  _cleanup_free_ char *dir = passwd_home (uid);
+  out[k] = xasprintf ("HOME=%s", dir);
+  *env = out;
+  return 0;
+}
+
+int
+process_make_cwd (const char *label, int root, const char *cwd, struct husk_error **err)
+{
+  char ebuf[128];
+  _cleanup_free_ char *prefix = xstrdup (cwd);
+  _cleanup_close_ int dir = dup (root);
+  if (dir < 0)
+    return husk_error_sys (err, errno, "%s \"%s\"", label, cwd);
+  for (char *s = prefix;;)
+    {
+      while (*s == '/')
+        s++;
+      if (*s == '\0')
+        return 0;
+      char *comp = s;
+      s += strcspn (s, "/");
+      char saved = *s;
+      *s = '\0';
+      int e = 0;
+      int next = mounts_openat2 (root, prefix, O_PATH | O_DIRECTORY, MOUNTS_RESOLVE);
+      if (next < 0 && errno == ENOENT)
+        {
+          /* Made in the directory already resolved: nothing of it can
+             lead out of the root. */
+          e = mkdirat (dir, comp, 0755) < 0 ? errno : 0;
+          next = mounts_openat2 (root, prefix, O_PATH | O_DIRECTORY, MOUNTS_RESOLVE);
+        }
+      if (next < 0)
+        /* A dangling symlink: mkdirat said EEXIST, as runc's MkdirAll. */
+        return husk_error_set (err, "%s \"%s\": mkdir \"%s\": %s", label, cwd, prefix,
+                               process_strerror (e ? e : errno, ebuf, sizeof ebuf));
+      close (dir);
+      dir = next;
+      *s = saved;
+    }
 }
 
 int

@@ -30,6 +30,13 @@ int process_listen_fds (void);
    listen_fds > 0.  NULL-terminated, malloc'd (free with process_strv_free). */
 char **process_env (const oci_strv *env, int listen_fds);
 
+/* HOME, as runc sets it: when env has none (or an empty one), the home
+   directory of uid in /etc/passwd as the process sees it (the
+   container's, after pivot_root or setns), else "/".  *env is replaced by
+   a new array (the old one's strings are reused, the old array is not
+   freed: the caller execs soon).  Returns 0: nothing here fails. */
+int process_set_home (char ***env, uint32_t uid);
+
 /* A NULL-terminated copy of a string array. */
 char **process_strv (const oci_strv *v);
 void process_strv_free (char **v);
@@ -62,6 +69,15 @@ int process_wait (int pid, int *status);
 /* Every signal back to its default disposition, none blocked: the state a
    container process starts in (init and exec alike). */
 int process_reset_signals (struct husk_error **err);
+
+/* process.cwd made as runc makes it (os.MkdirAll after pivot_root, before
+   the root goes read-only): each missing directory is created, mode 0755,
+   resolved inside `root` (an fd of the container's "/"), without magic
+   links (a "/proc/self/fd/N/..." cwd could otherwise make a directory
+   where fd N points, outside the root).  A component that is a file fails
+   with ENOTDIR, a dangling symlink with EEXIST, as in runc:
+     config.json: process.cwd "/f/x": mkdir "/f": not a directory */
+int process_make_cwd (const char *label, int root, const char *cwd, struct husk_error **err);
 
 /* CVE-2024-21626: after chdir, the cwd must be inside the current root.
    A cwd such as "/proc/self/fd/7", fd 7 a host directory still open, would

@@ -113,6 +113,14 @@ terminal_send_fd_socket (int sock, int fd, struct husk_error **err)
 }
 
 int
+terminal_set_owner (int slave, uint32_t uid, struct husk_error **err)
+{
+  if (fchown (slave, uid, (gid_t) -1) < 0)
+    return husk_error_sys (err, errno, "give the pty to uid %" PRIu32, uid);
+  return 0;
+}
+
+int
 terminal_make_controlling (int slave, const struct oci_console_size *size, struct husk_error **err)
 {
   if (setsid () < 0)

@@ -26,6 +26,12 @@ int terminal_new_pty (int *master, int *slave, struct husk_error **err);
 int terminal_connect (const char *socket_path, struct husk_error **err); /* O_CLOEXEC socket fd, or -1 */
 int terminal_send_fd_socket (int sock, int fd, struct husk_error **err);
 
+/* The pty slave is the process's: its owner becomes uid (process.user's,
+   or the exec's), its group stays the one devpts gave it (the mount's
+   gid=, usually tty), as runc does, so that a non-root process can use its
+   terminal.  Called while still root. */
+int terminal_set_owner (int slave, uint32_t uid, struct husk_error **err);
+
 /* In the container init: a new session, slave as its controlling terminal,
    process.consoleSize as its window size when size->set (refused when a
    dimension exceeds 65535), and slave on 0, 1 and 2 without O_CLOEXEC.

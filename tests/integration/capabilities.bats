@@ -144,15 +144,66 @@ bad_caps() {
   bad_caps '{bounding: ["CAP_TEST"]}' 'process\.capabilities\.bounding\[0\].*unknown capability.*CAP_TEST'
 }
 
-@test "effective outside permitted, inheritable outside bounding, ambient outside permitted or inheritable: refused, naming the set" {
+@test "effective outside permitted, inheritable outside bounding: refused, naming the set" {
   bad_caps '{bounding: ["CAP_CHOWN","CAP_KILL"], effective: ["CAP_KILL"], permitted: ["CAP_CHOWN"]}' \
     '^husk: config.json: process.capabilities.effective: CAP_KILL is not in process.capabilities.permitted$'
   bad_caps '{bounding: ["CAP_CHOWN"], inheritable: ["CAP_KILL"]}' \
     '^husk: config.json: process.capabilities.inheritable: CAP_KILL is not in process.capabilities.bounding$'
-  bad_caps '{bounding: ["CAP_KILL"], permitted: ["CAP_KILL"], ambient: ["CAP_KILL"]}' \
-    '^husk: config.json: process.capabilities.ambient: CAP_KILL is not in process.capabilities.inheritable$'
-  bad_caps '{bounding: ["CAP_KILL"], inheritable: ["CAP_KILL"], ambient: ["CAP_KILL"]}' \
-    '^husk: config.json: process.capabilities.ambient: CAP_KILL is not in process.capabilities.permitted$'
+}
+
+AMBIENT_WARNING="husk: warning: config.json: process.capabilities.ambient: %s not raised: the kernel raises an ambient capability only when it is in process.capabilities.permitted and inheritable"
+
+@test "runc spec's capabilities (ambient, no inheritable) run as with runc: no ambient set, one warning naming them" {
+  local spec="$BATS_TEST_TMPDIR/spec"
+  mkdir -p "$spec"
+  runc spec --bundle "$spec"
+  update_config "$BUNDLE" '.process.capabilities = $c' --argjson c "$(jq .process.capabilities "$spec/config.json")"
+  [[ "$(jq -c '.process.capabilities | [has("inheritable"), .ambient]' "$BUNDLE/config.json")" \
+    == '[false,["CAP_AUDIT_WRITE","CAP_KILL","CAP_NET_BIND_SERVICE"]]' ]] || fail "runc spec changed: $(jq -c .process.capabilities "$spec/config.json")"
+  run_status
+  local three
+  three=$(caps_hex CAP_AUDIT_WRITE CAP_KILL CAP_NET_BIND_SERVICE)
+  assert_caps Amb 0000000000000000
+  assert_caps Inh 0000000000000000
+  assert_caps Prm "$three"
+  assert_caps Eff "$three"
+  assert_caps Bnd "$three"
+  # shellcheck disable=SC2059
+  assert_equal "$stderr" "$(printf "$AMBIENT_WARNING" "CAP_KILL, CAP_NET_BIND_SERVICE, CAP_AUDIT_WRITE")"
+  assert_no_leftovers "$CTR"
+}
+
+@test "ambient capabilities the kernel allows are raised, the others are named in one warning (as runc 1.1 measured)" {
+  update_config "$BUNDLE" '.process.user = {uid: 1000, gid: 1000}'
+  # CAP_KILL: permitted and inheritable; CAP_CHOWN: not inheritable;
+  # CAP_NET_RAW: not permitted.
+  set_caps '["CAP_KILL","CAP_CHOWN","CAP_NET_RAW"]' '["CAP_KILL"]' '["CAP_KILL","CAP_CHOWN"]' \
+    '["CAP_KILL","CAP_NET_RAW"]' '["CAP_KILL","CAP_CHOWN","CAP_NET_RAW"]'
+  run_status
+  assert_caps Amb "$(caps_hex CAP_KILL)"
+  assert_caps Prm "$(caps_hex CAP_KILL)"
+  assert_caps Eff "$(caps_hex CAP_KILL)"
+  assert_caps Inh "$(caps_hex CAP_KILL CAP_NET_RAW)"
+  # shellcheck disable=SC2059
+  assert_equal "$stderr" "$(printf "$AMBIENT_WARNING" "CAP_CHOWN, CAP_NET_RAW")"
+  assert_no_leftovers "$CTR"
+}
+
+@test "exec: a process.json's ambient capabilities outside inheritable are not raised, with one warning" {
+  set_args "$BUNDLE" sh -c "$LOOP_UNTIL_STOP"
+  hrun husk run -d --bundle "$BUNDLE" "$CTR"
+  assert_ok
+  jq -n '{args: ["sh", "-c", "grep ^CapAmb /proc/self/status"], cwd: "/", env: ["PATH=/bin"],
+    user: {uid: 1000, gid: 1000},
+    capabilities: {bounding: ["CAP_KILL", "CAP_CHOWN"], permitted: ["CAP_KILL", "CAP_CHOWN"],
+      inheritable: ["CAP_KILL"], ambient: ["CAP_KILL", "CAP_CHOWN"]}}' >"$BATS_TEST_TMPDIR/process.json"
+  hrun husk exec --process "$BATS_TEST_TMPDIR/process.json" "$CTR"
+  assert_ok
+  assert_equal "$output" "CapAmb:	$(caps_hex CAP_KILL)"
+  assert_equal "$stderr" "husk: warning: exec: process.capabilities.ambient: CAP_CHOWN not raised: the kernel raises an ambient capability only when it is in process.capabilities.permitted and inheritable"
+  touch "$BUNDLE/rootfs/stop"
+  wait_for_status "$CTR" stopped
+  delete_and_check
 }
 
 @test "a capability missing from husk's own bounding set: a clear error in permitted, a warning in bounding alone" {

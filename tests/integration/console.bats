@@ -186,3 +186,51 @@ TTY_PROCESS='stty size; trap "stty size; exit 0" WINCH; echo ready > /tty-ready;
   assert_ok
   assert_no_leftovers "$CTR"
 }
+
+# The devpts runc spec mounts: its gid=5 is the group every pty gets.
+add_devpts() {
+  update_config "$BUNDLE" '.mounts += [{"destination": "/dev/pts", "type": "devpts", "source": "devpts",
+    "options": ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"]}]'
+}
+
+TTY_OWNER='stat -c "%n %u:%g" "$(tty)"; id -u'
+
+@test "console socket: the pty belongs to process.user's uid, its group stays devpts' gid (as runc)" {
+  add_devpts
+  update_config "$BUNDLE" '.process.user = {uid: 1000, gid: 1001}'
+  set_args "$BUNDLE" sh -c "$TTY_OWNER"
+  start_recvtty
+  create_start_console
+  assert_equal "${tty_lines[*]}" "$(<"$BATS_TEST_TMPDIR/ptsname") 1000:5 1000"
+  assert_no_leftovers "$CTR"
+}
+
+@test "run in the foreground with a terminal: the pty belongs to process.user's uid" {
+  command -v script >/dev/null || skip "script (util-linux) is not installed"
+  add_devpts
+  update_config "$BUNDLE" 'del(.process.consoleSize) | .process.user = {uid: 1000, gid: 1001}'
+  set_args "$BUNDLE" sh -c "$TTY_OWNER"
+  local T=$BATS_TEST_TMPDIR
+  export HUSK HUSK_ROOT BUNDLE CTR HUSK_TEST_MARK
+  hrun timeout 30 script -qec 'timeout --foreground 20 "$HUSK" --root "$HUSK_ROOT" run --bundle "$BUNDLE" "$CTR"' /dev/null
+  assert_ok
+  [[ "$(tr -d '\r' <<<"$output")" =~ /dev/pts/[0-9]+\ 1000:5$'\n'1000 ]] || fail "pty owner: $output"
+  assert_no_leftovers "$CTR"
+}
+
+@test "exec -t: the pty belongs to the exec's user, whatever the container's" {
+  add_devpts
+  update_config "$BUNDLE" '.process.terminal = false | del(.process.consoleSize)'
+  set_args "$BUNDLE" sh -c "$LOOP_UNTIL_STOP"
+  hrun husk run -d --bundle "$BUNDLE" "$CTR"
+  assert_ok
+  wait_for_file "$BUNDLE/rootfs/ready"
+  start_recvtty
+  hrun husk exec -t --detach --console-socket "$SOCK" --user 1002:1003 "$CTR" sh -c "$TTY_OWNER"
+  assert_ok
+  finish_recvtty
+  assert_equal "${tty_lines[*]}" "$(<"$BATS_TEST_TMPDIR/ptsname") 1002:5 1002"
+  touch "$BUNDLE/rootfs/stop"
+  wait_for_status "$CTR" stopped
+  delete_and_check
+}

@@ -19,6 +19,7 @@ kind=\$1
 n=\$(ls "$HOOK_OUT" | grep -c "^\$kind\\..*\\.mnt\$")
 f="$HOOK_OUT/\$kind.\$n"
 readlink /proc/self/ns/mnt >"\$f.mnt"
+pwd >"\$f.cwd"
 cat >"\$f.stdin"
 echo "\$*" >"\$f.argv"
 env >"\$f.env"
@@ -46,6 +47,18 @@ add_container_hook() {
 # hook_field KIND N JQ: a member of the state the Nth KIND hook got on stdin.
 hook_field() {
   jq -r "$3" <"$HOOK_OUT/$1.$2.stdin"
+}
+
+# create_start_delete: the container's whole life, each step succeeding
+# (delete's stderr is left in $stderr).
+create_start_delete() {
+  hrun husk create --bundle "$BUNDLE" "$CTR"
+  assert_ok
+  hrun husk start "$CTR"
+  assert_ok
+  wait_for_status "$CTR" stopped
+  hrun husk delete "$CTR"
+  assert_ok
 }
 
 @test "each hook kind runs once at its point, with the status and namespace of that point" {
@@ -201,13 +214,7 @@ hook_field() {
   add_hook poststop '"env": [$mark, "HOOK_EXIT=6"]'
   add_hook poststop
   set_args "$BUNDLE" true
-  hrun husk create --bundle "$BUNDLE" "$CTR"
-  assert_ok
-  hrun husk start "$CTR"
-  assert_ok
-  wait_for_status "$CTR" stopped
-  hrun husk delete "$CTR"
-  assert_ok
+  create_start_delete
   [[ "$stderr" == *'hooks.poststop[0]'*'exited with status 6'* ]] || fail "no warning: $stderr"
   assert_equal "$(tr '\n' ' ' <"$HOOK_OUT/order")" "poststop poststop "
   assert_no_leftovers "$CTR"
@@ -226,4 +233,23 @@ hook_field() {
   assert_ok
   assert_equal "$(<"$HOOK_OUT/order")" poststop
   assert_no_leftovers "$CTR"
+}
+
+@test "hooks run in the cwd runc gives them: the bundle, root.path for createContainer, process.cwd for startContainer" {
+  for k in prestart createRuntime createContainer poststart poststop; do
+    add_hook "$k"
+  done
+  add_container_hook startContainer 'pwd >/sc.cwd'
+  mkdir -p "$BUNDLE/rootfs/work"
+  update_config "$BUNDLE" '.process.cwd = "/work"'
+  # husk is called from elsewhere: the hooks must not inherit its cwd.
+  cd "$BATS_TEST_TMPDIR"
+  create_start_delete
+  local k bundle
+  bundle=$(realpath "$BUNDLE")
+  for k in prestart createRuntime poststart poststop; do
+    assert_equal "$k: $(<"$HOOK_OUT/$k.0.cwd")" "$k: $bundle"
+  done
+  assert_equal "createContainer: $(<"$HOOK_OUT/createContainer.0.cwd")" "createContainer: $bundle/rootfs"
+  assert_equal "startContainer: $(<"$BUNDLE/rootfs/sc.cwd")" "startContainer: /work"
 }

@@ -134,22 +134,55 @@ ns_line() {
   assert_equal "$(hostname)" "$before"
 }
 
-@test "hostname or domainname without a new uts namespace is refused" {
+@test "hostname or domainname without a uts namespace, or in husk's own, is refused" {
   update_config "$BUNDLE" '.linux.namespaces |= map(select(.type != "uts"))'
   hrun husk run --bundle "$BUNDLE" "$CTR"
-  assert_error_line 'config.json: hostname: needs a new uts namespace'
+  assert_error_line 'config.json: hostname: needs a uts namespace in linux.namespaces \(new or joined\)'
   assert_no_leftovers "$CTR"
 
   update_config "$BUNDLE" 'del(.hostname) | .domainname = "x.test"'
   hrun husk run --bundle "$BUNDLE" "$CTR"
-  assert_error_line 'config.json: domainname: needs a new uts namespace'
+  assert_error_line 'config.json: domainname: needs a uts namespace in linux.namespaces \(new or joined\)'
   assert_no_leftovers "$CTR"
 
-  # A joined uts namespace is someone else's: refused as well.
+  # husk's own uts namespace by path: that would rename the host.
+  local before
+  before=$(hostname)
   update_config "$BUNDLE" '.linux.namespaces += [{type: "uts", path: "/proc/self/ns/uts"}]'
   hrun husk run --bundle "$BUNDLE" "$CTR"
-  assert_error_line 'config.json: domainname: needs a new uts namespace'
+  assert_error_line "config.json: domainname: the joined uts namespace is husk's own"
   assert_no_leftovers "$CTR"
+  assert_equal "$(hostname)" "$before"
+}
+
+@test "hostname and domainname are set in a uts namespace joined by path, as runc does" {
+  set_args "$BUNDLE" sh -c "$LOOP_UNTIL_STOP"
+  hrun husk run -d --bundle "$BUNDLE" "$CTR-infra"
+  assert_ok
+  local pid before
+  pid=$(state_field "$CTR-infra" .pid)
+  before=$(hostname)
+  local b2="$BATS_TEST_TMPDIR/b2"
+  make_bundle "$b2"
+  update_config "$b2" '.hostname = "joined-host" | .domainname = "joined.test"
+    | .linux.namespaces |= map(if .type == "uts" then .path = "/proc/\($p)/ns/uts" else . end)' --arg p "$pid"
+  set_args "$b2" sh -c 'hostname; cat /proc/sys/kernel/domainname; readlink /proc/self/ns/uts'
+  hrun husk run --bundle "$b2" "$CTR-member"
+  assert_ok
+  assert_equal "${lines[0]}" joined-host
+  assert_equal "${lines[1]}" joined.test
+  assert_equal "${lines[2]}" "$(ns_of "$pid" uts)"
+  # The first container sees the names it now shares.
+  hrun husk exec "$CTR-infra" sh -c 'hostname; cat /proc/sys/kernel/domainname'
+  assert_ok
+  assert_equal "$output" $'joined-host\njoined.test'
+  assert_equal "$(hostname)" "$before"
+  touch "$BUNDLE/rootfs/stop"
+  wait_for_status "$CTR-infra" stopped
+  hrun husk delete "$CTR-infra"
+  assert_ok
+  assert_no_leftovers "$CTR-infra"
+  assert_no_leftovers "$CTR-member"
 }
 
 @test "linux.timeOffsets: the container's clocks are offset (uptime inside vs outside)" {

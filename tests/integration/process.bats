@@ -166,12 +166,71 @@ run_ctr() {
   [[ "$output" =~ affinity\ mask:\ 1$ ]] || fail "$output"
 }
 
-@test "the environment is exactly process.env (husk adds no HOME)" {
+@test "the environment is process.env plus HOME=/ when it has none and no passwd names the user" {
   update_config "$BUNDLE" '.process.env += ["FOO=bar baz", "EMPTY="]'
   set_args "$BUNDLE" env
   run_ctr
   assert_ok
-  assert_equal "$(sort <<<"$output")" "$(printf '%s\n' EMPTY= "FOO=bar baz" "HUSK_TEST_MARK=$HUSK_TEST_MARK" PATH=/bin | sort)"
+  assert_equal "$(sort <<<"$output")" "$(printf '%s\n' EMPTY= "FOO=bar baz" "HUSK_TEST_MARK=$HUSK_TEST_MARK" PATH=/bin HOME=/ | sort)"
+}
+
+# A passwd in the image: root, a user with a home, one whose uid is taken
+# twice (the first entry wins, as in runc's parser).
+write_passwd() {
+  mkdir -p "$BUNDLE/rootfs/etc"
+  printf '%s\n' 'root:x:0:0:root:/root:/bin/sh' 'broken line' 'alice:x:1000:1000:Alice:/home/alice:/bin/sh' \
+    'alias:x:1000:1000::/home/alias:/bin/sh' 'bob:x:1001:1001::/srv/bob:/bin/sh' >"$BUNDLE/rootfs/etc/passwd"
+}
+
+@test "HOME comes from the container's /etc/passwd for process.user, as runc sets it; a HOME in process.env wins" {
+  write_passwd
+  set_args "$BUNDLE" sh -c 'echo "$HOME"'
+  run_ctr
+  assert_ok
+  assert_equal "$output" /root
+  update_config "$BUNDLE" '.process.user = {uid: 1000, gid: 1000}'
+  run_ctr
+  assert_ok
+  assert_equal "$output" /home/alice
+  # A uid passwd does not name: "/".
+  update_config "$BUNDLE" '.process.user = {uid: 4242, gid: 4242}'
+  run_ctr
+  assert_ok
+  assert_equal "$output" /
+  # An empty HOME counts as none (runc: os.Getenv("HOME") == "").
+  update_config "$BUNDLE" '.process.user = {uid: 1001, gid: 1001} | .process.env += ["HOME="]'
+  run_ctr
+  assert_ok
+  assert_equal "$output" /srv/bob
+  update_config "$BUNDLE" '.process.env += ["HOME=/mine"]'
+  run_ctr
+  assert_ok
+  assert_equal "$output" /mine
+  assert_no_leftovers "$CTR"
+}
+
+@test "exec: HOME from the container's /etc/passwd for the exec's user, unless its env has one" {
+  write_passwd
+  set_args "$BUNDLE" sh -c "$LOOP_UNTIL_STOP"
+  hrun husk run -d --bundle "$BUNDLE" "$CTR"
+  assert_ok
+  hrun husk exec "$CTR" sh -c 'echo "$HOME"'
+  assert_ok
+  assert_equal "$output" /root
+  hrun husk exec --user 1001:1001 "$CTR" sh -c 'echo "$HOME"'
+  assert_ok
+  assert_equal "$output" /srv/bob
+  hrun husk exec --user 1001:1001 --env HOME=/given "$CTR" sh -c 'echo "$HOME"'
+  assert_ok
+  assert_equal "$output" /given
+  jq -n '{args: ["sh", "-c", "echo \"$HOME\""], cwd: "/", env: ["PATH=/bin"], user: {uid: 1000, gid: 1000}}' \
+    >"$BATS_TEST_TMPDIR/process.json"
+  hrun husk exec --process "$BATS_TEST_TMPDIR/process.json" "$CTR"
+  assert_ok
+  assert_equal "$output" /home/alice
+  touch "$BUNDLE/rootfs/stop"
+  wait_for_status "$CTR" stopped
+  delete_and_check
 }
 
 @test "process.cwd is created when missing, for a non-root user too" {
@@ -180,6 +239,40 @@ run_ctr() {
   run_ctr
   assert_ok
   assert_equal "$output" /work/deep/dir
+}
+
+@test "process.cwd missing from a read-only root is made before the root goes read-only, as runc" {
+  update_config "$BUNDLE" '.root.readonly = true | .process.cwd = "/work/app" | .process.user = {uid: 1000, gid: 1000}'
+  set_args "$BUNDLE" sh -c 'pwd; touch /work/app/f 2>/dev/null && echo writable || echo read-only'
+  run_ctr
+  assert_ok
+  assert_equal "${lines[*]}" "/work/app read-only"
+  assert_equal "$(stat -c '%a %u' "$BUNDLE/rootfs/work/app")" "755 0"
+  assert_no_leftovers "$CTR"
+}
+
+@test "a process.cwd that cannot be made: the real errno, the path resolved inside the rootfs, nothing made outside" {
+  local host_dir="$BATS_TEST_TMPDIR/outside"
+  mkdir -p "$host_dir" "$BATS_TEST_TMPDIR/ro"
+  touch "$BUNDLE/rootfs/file"
+  ln -s /nowhere/at/all "$BUNDLE/rootfs/dangling"
+  # Out of the rootfs on the host; inside, ".." stops at the root, where
+  # this path does not exist: a dangling symlink there.
+  ln -s "../../../../../../../../../../..$host_dir" "$BUNDLE/rootfs/out"
+  ln -s /proc/self/fd/0 "$BUNDLE/rootfs/magic"
+  update_config "$BUNDLE" '.mounts += [{destination: "/ro", type: "bind", source: $s, options: ["bind", "ro"]}]' \
+    --arg s "$BATS_TEST_TMPDIR/ro"
+  refuse_each_config \
+    '.process.cwd = "/file"' 'process.cwd "/file": mkdir "/file": not a directory$' \
+    '.process.cwd = "/file/sub"' 'process.cwd "/file/sub": mkdir "/file": not a directory$' \
+    '.process.cwd = "/dangling"' 'process.cwd "/dangling": mkdir "/dangling": file exists$' \
+    '.process.cwd = "/out/made"' 'process.cwd "/out/made": mkdir "/out": file exists$' \
+    '.process.cwd = "/magic/x"' 'process.cwd "/magic/x": mkdir "/magic": too many levels of symbolic links$' \
+    '.process.cwd = "/ro/x"' 'process.cwd "/ro/x": mkdir "/ro/x": read-only file system$'
+  local made
+  made=$(find "$host_dir" "$BATS_TEST_TMPDIR/ro" -mindepth 1)
+  [[ -z "$made" ]] || fail "made outside the rootfs: $made"
+  [[ ! -e "$BUNDLE/rootfs/nowhere" ]] || fail "the dangling symlink's target was made"
 }
 
 @test "bad process values are refused, naming the member, leaving nothing" {
