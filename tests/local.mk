@@ -9,9 +9,9 @@ check-local: $(check_PROGRAMS) husk
 	"$(abs_top_srcdir)/tests/run-tests.sh" $(check_PROGRAMS)
 EXTRA_DIST += tests/run-tests.sh tests/tap-count.sh tests/integration tests/fuzz tests/bench tests/check.sh
 
-# `make check-engines`: podman and containerd with husk as their runtime
+# `make check-engines`: podman, containerd and Docker with husk as their runtime
 # (tests/engines/).  Not part of `make check`: slow, needs root, and
-# installs podman, conmon and containerd from Debian when missing.
+# installs podman, conmon, containerd and docker.io from Debian when missing.
 check-engines: husk$(EXEEXT)
 	HUSK="$(abs_top_builddir)/husk" "$(abs_top_srcdir)/tests/engines/run.sh"
 .PHONY: check-engines

@@ -1,5 +1,6 @@
-# engines-helpers.bash: shared by podman.bats and containerd.bats, which run
-# real engines with husk as their low-level runtime (issue 10).
+# engines-helpers.bash: shared by podman.bats, containerd.bats and
+# docker.bats, which run real engines with husk as their low-level runtime
+# (issue 10).
 #
 # Environment:
 #   HUSK                the husk binary under test (required)
@@ -8,8 +9,8 @@
 #                       default: a per-file temp dir)
 #
 # Each file gets its own engine root under $E ($BATS_FILE_TMPDIR/e): podman
-# storage and runroot, a containerd root, state and socket, the
-# containers.conf and containerd config.toml of the test.  The engines find
+# storage and runroot, a containerd root, state and socket, a dockerd's data
+# and exec roots, the containers.conf and containerd config.toml of the test.  The engines find
 # husk as $E/bin/husk, a symlink to $HUSK.  The system's containerd service
 # and podman storage are never touched.
 
@@ -69,17 +70,24 @@ cgroup_dirs_named() {
   find /sys/fs/cgroup -maxdepth 5 -type d -name "$1" 2>/dev/null
 }
 
-# pids_of ID: live processes with ID in their command line (conmon, the
-# shim) or in their cgroup path (the container's own processes).
+# pids_of STRING...: live processes with one of the STRINGs (a container's
+# id) in their command line (conmon, the shim) or in their cgroup path (the
+# container's own processes).  Bash builtins only: it reads every process.
 pids_of() {
-  local p cmd cg
+  local p s cmd cg
   for p in /proc/[0-9]*; do
     p=${p#/proc/}
     [[ "$p" == "$BASHPID" || "$p" == "$$" ]] && continue
     pid_alive "$p" || continue
-    cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline") || continue
-    cg=$(<"/proc/$p/cgroup") 2>/dev/null || continue
-    [[ "$cmd" == *"$1"* || "$cg" == *"$1"* ]] && echo "$p"
+    mapfile -d '' cmd 2>/dev/null <"/proc/$p/cmdline" || continue
+    cg=
+    read -r -d '' cg 2>/dev/null <"/proc/$p/cgroup"
+    for s in "$@"; do
+      if [[ "${cmd[*]}" == *"$s"* || "$cg" == *"$s"* ]]; then
+        echo "$p"
+        break
+      fi
+    done
   done
   return 0
 }
@@ -109,4 +117,12 @@ assert_runtime_clean() {
   if ! wait_for 10 no_runtime_leftovers "$@"; then
     fail "container $1 left: $(runtime_leftovers "$@")"
   fi
+}
+
+# umount_under DIR: lazily unmounts every mount point below DIR, deepest
+# first (an engine stopped by force leaves its mounts).
+umount_under() {
+  local m
+  awk -v t="$1/" 'index($5, t) == 1 { print $5 }' /proc/self/mountinfo |
+    sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
 }

@@ -1,9 +1,12 @@
 #!/bin/bash
-# Runs the engine suites (podman.bats, containerd.bats): real podman and
-# containerd with husk as their runtime.  Installs podman, conmon and
-# containerd from Debian when missing, builds the local busybox image once,
-# then prints the totals as the last line: "engines: N passed, N failed,
-# N skipped in S s".  Exit 1 if anything failed.  Needs root.
+# Runs the engine suites (podman.bats, containerd.bats, docker.bats): real
+# podman, containerd and dockerd with husk as their runtime.  docker.bats
+# runs once for each runtime of DOCKER_RUNTIMES (default "runc husk"): runc
+# passing what husk fails marks the failure as husk's.  Installs podman,
+# conmon, containerd and docker.io from Debian when missing, builds the local
+# busybox image once, then prints the totals as the last line: "engines: N
+# passed, N failed, N skipped in S s".  Exit 1 if anything failed.  Needs
+# root.
 #
 # Usage: HUSK=/path/to/husk tests/engines/run.sh [SUITE.bats...]
 # Not part of `make check` (slow, installs packages): `make check-engines`.
@@ -29,13 +32,19 @@ if ! "$here/setup.sh" "$images"; then
   failed=$((failed + 1)); failures+=("setup.sh")
 else
   suites=("$@")
-  ((${#suites[@]} > 0)) || suites=("$here/podman.bats" "$here/containerd.bats")
+  ((${#suites[@]} > 0)) || suites=("$here/podman.bats" "$here/containerd.bats" "$here/docker.bats")
   for suite in "${suites[@]}"; do
-    echo "# bats: $(basename "$suite")"
-    # From a scratch directory: conmon drops an "oom" file into its working
-    # directory when a container is OOM-killed.
     suite=$(realpath "$suite")
-    count_tap "$(basename "$suite")" < <(cd "$images" && bats --tap "$suite" 2>&1)
+    runtimes=(husk)
+    [[ $(basename "$suite") == docker.bats ]] && read -ra runtimes <<<"${DOCKER_RUNTIMES:-runc husk}"
+    for rt in "${runtimes[@]}"; do
+      name=$(basename "$suite")
+      [[ $name == docker.bats ]] && name="$name ($rt)"
+      echo "# bats: $name"
+      # From a scratch directory: conmon drops an "oom" file into its
+      # working directory when a container is OOM-killed.
+      count_tap "$name" < <(cd "$images" && DOCKER_RUNTIME=$rt bats --tap "$suite" 2>&1)
+    done
   done
 fi
 

@@ -1,7 +1,8 @@
 #!/bin/bash
 # setup.sh DIR: prepares this machine for the engine suites (podman.bats,
-# containerd.bats) and writes the local busybox image into DIR:
+# containerd.bats, docker.bats) and writes the local busybox image into DIR:
 #   DIR/busybox-rootfs.tar  a root filesystem tarball, for `podman import`
+#                           and `docker import`
 #   DIR/busybox-oci.tar     the same as an OCI image archive, for
 #                           `ctr image import`
 # No registry is needed: the image is busybox-static plus /etc/passwd and
@@ -13,12 +14,18 @@ dir=${1:?usage: setup.sh DIR}
 mkdir -p "$dir"
 
 # Command -> Debian package.  catatonit is podman's --init; the CNI
-# plugins and iptables give podman its default bridge network.
+# plugins and iptables give podman its default bridge network.  Docker's
+# client and daemon are named by path (/usr/local/bin/docker may be another
+# client); docker-init, its --init, is docker.io's link to tini's
+# tini-static; dockerd runs in a network namespace of its own (unshare, ip)
+# and `docker top` runs ps.
 declare -A pkgs=(
   [podman]=podman [conmon]=conmon [containerd]=containerd [ctr]=containerd
   [containerd-shim-runc-v2]=containerd [catatonit]=catatonit
   [/usr/lib/cni/bridge]=containernetworking-plugins [iptables]=iptables
   [/bin/busybox]=busybox-static [script]=bsdutils [jq]=jq [bats]=bats
+  [/usr/bin/docker]=docker.io [/usr/sbin/dockerd]=docker.io [/usr/bin/docker-init]=docker.io
+  [/usr/bin/tini-static]=tini [runc]=runc [unshare]=util-linux [ip]=iproute2 [ps]=procps
 )
 missing=()
 for c in "${!pkgs[@]}"; do
@@ -31,8 +38,19 @@ if ((${#missing[@]} > 0)); then
     echo "setup.sh: ${missing[*]} missing and not root: cannot apt-get install" >&2
     exit 1
   fi
+  # docker.io's postinst would start the system's dockerd: policy-rc.d
+  # (invoke-rc.d's hook) forbids starting services during the install.
+  if [[ " ${missing[*]} " == *" docker.io "* && ! -e /usr/sbin/policy-rc.d ]]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+    chmod +x /usr/sbin/policy-rc.d
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
   DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >&2 ||
     { apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >&2; }
+  if [[ $(trap -p EXIT) ]]; then
+    rm -f /usr/sbin/policy-rc.d
+    trap - EXIT
+  fi
 fi
 if LC_ALL=C readelf -l /bin/busybox 2>/dev/null | grep -q INTERP; then
   echo "setup.sh: /bin/busybox is dynamically linked: install busybox-static" >&2
