@@ -68,6 +68,7 @@ LIFECYCLE = [
                           "/sys/fs/cgroup/cpu/cpu.shares", "/sys/fs/cgroup/cpu/cpu.cfs_quota_us",
                           "/sys/fs/cgroup/pids/pids.max"], None, "text"),
     ("update-blkio-weight-0", ["update", "--blkio-weight", "0", "{id}"], None, "text"),
+    ("update-flags-after-id", ["update", "{id}", "--memory", "200000000"], None, "text"),
     ("update-missing-id", ["update", "--memory", "100000000", "no-such-container"], None, "text"),
     ("events-stats", ["events", "--stats", "{id}"], None, "stats"),
     ("kill-kill", ["kill", "{id}", "KILL"], None, "text"),
@@ -112,6 +113,7 @@ def prepare(lane):
     """The bundles and files the sequences use, in lane.work."""
     base = corpus.generated(lane, "runc", [])
     base["process"]["capabilities"].pop("ambient", None)  # as in the edge cases
+    base["process"]["terminal"] = False
 
     def bundle(name, args, raw=None):
         d = os.path.join(lane.work, name)

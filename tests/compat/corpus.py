@@ -13,7 +13,7 @@ Sources:
 rewrite() makes a config runnable here, the same for both runtimes:
   - root.path is the lane's rootfs; process.args is the probe; the cwd is
     kept (both runtimes make a missing one);
-  - hooks go: they name the engines' binaries (Docker's libnetwork-setkey,
+  - hooks go (but in edge-hooks): they name the engines' binaries (Docker's libnetwork-setkey,
     podman's, CRI's) and state of engines that are not running;
   - bind mounts whose source does not exist here go: the engines' files of
     the container (resolv.conf, hosts, hostname, /dev/shm of a sandbox,
@@ -28,9 +28,8 @@ rewrite() makes a config runnable here, the same for both runtimes:
   - when no mount is at /sys/fs/cgroup, a read-only cgroup mount is added
     there so that the probe can read the limits and devices.list (`runc
     spec` has none);
-  - process.terminal is false: a foreground `run` with a terminal would
-    proxy the pty to the runner's pipes; the terminal cases of
-    commands.py (exec -t, run -t under script) cover it.
+  - a config with process.terminal runs under script(1), which gives the
+    runtime's foreground `run` a terminal to proxy the pty to.
 """
 import copy
 import json
@@ -41,8 +40,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def write_config(bundle, config):
+    """config.json, less the lane's own "_compat" member (how to run it:
+    run_args, tty)."""
+    c = {k: v for k, v in config.items() if k != "_compat"}
     with open(os.path.join(bundle, "config.json"), "w") as f:
-        json.dump(config, f, indent=1)
+        json.dump(c, f, indent=1)
 
 
 def rewrite(lane, case, config):
@@ -50,7 +52,8 @@ def rewrite(lane, case, config):
     c["root"] = dict(c.get("root") or {}, path=lane.rootfs)
     p = c.setdefault("process", {})
     p["args"] = ["/probe"]
-    p["terminal"] = False
+    if p.get("terminal"):
+        c.setdefault("_compat", {})["tty"] = True
     p.pop("consoleSize", None)
     p.pop("apparmorProfile", None)
     p.pop("selinuxLabel", None)
@@ -63,7 +66,8 @@ def rewrite(lane, case, config):
             p["capabilities"][k] = [x for x in caps if x != "CAP_SYS_RESOURCE"]
         if (p.get("oomScoreAdj") or 0) < 0:
             del p["oomScoreAdj"]
-    c.pop("hooks", None)
+    if not case.startswith("edge-"):
+        c.pop("hooks", None)
     mounts = []
     for m in c.get("mounts") or []:
         bind = m.get("type") == "bind" or any(o in ("bind", "rbind") for o in m.get("options") or [])
@@ -239,6 +243,30 @@ def edge_cases(lane, base):
     out.append(("edge-masked-readonly", variant(lambda c: c["linux"].update(
         maskedPaths=["/proc/kcore", "/proc/no-such", "/sys/firmware", "/etc/group"],
         readonlyPaths=["/proc/sys", "/proc/no-such-either", "/etc/passwd"]))))
+    def hooks(c):
+        # Each hook records its cwd and the state's status it was given.
+        d = os.path.join(lane.work, "hooks")
+        def hook(kind):
+            return {"path": "/bin/sh", "env": ["PATH=/usr/bin:/bin"], "args": ["sh", "-c",
+                    'pwd > %s/%s; sed -n \'s/.*"status": *"\\([a-z]*\\)".*/\\1/p\' >> %s/%s' % (d, kind, d, kind)]}
+        c["hooks"] = {k: [hook(k)] for k in ("prestart", "createRuntime", "poststart", "poststop")}
+    out.append(("edge-hooks", variant(hooks)))
+    out.append(("edge-no-pivot", variant(lambda c: c.update(_compat={"run_args": ["--no-pivot"]}))))
+    out.append(("edge-tty", variant(lambda c: c["process"].update(terminal=True))))
+    out.append(("edge-tty-nonroot", variant(lambda c: c["process"].update(
+        terminal=True, user={"uid": 1000, "gid": 1000}))))
+
+    def userns_mapped(c):
+        # Root of the container is host uid 100000: a bind source only host
+        # root may read, and one anyone may.
+        c["linux"]["namespaces"].append({"type": "user"})
+        c["linux"]["uidMappings"] = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+        c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+        c["mounts"].append({"destination": "/mnt/private", "type": "bind", "source": lane.private_dir,
+                            "options": ["rbind", "ro"]})
+        c["mounts"].append({"destination": "/mnt/etc", "type": "bind", "source": "/etc",
+                            "options": ["rbind", "ro"]})
+    out.append(("edge-userns-mapped-binds", variant(userns_mapped)))
     return out
 
 
@@ -263,10 +291,11 @@ def cases(lane):
             with open(os.path.join(cdir, name)) as f:
                 case = name[:-5]
                 yield case, rewrite(lane, case, json.load(f)), None
-    # The edge cases start from `runc spec`, less its ambient set (CAP_KILL
-    # without CAP_KILL inheritable, a case of its own above), so that each
-    # shows the one thing it is about.
+    # The edge cases start from `runc spec`, less its terminal and its
+    # ambient set (CAP_KILL without CAP_KILL inheritable, a case of its own
+    # above), so that each shows the one thing it is about.
     base = copy.deepcopy(base)
+    base["process"]["terminal"] = False  # but in edge-tty*
     base["process"]["capabilities"].pop("ambient", None)
     base["linux"].setdefault("resources", {})
     base["linux"]["resources"].setdefault("devices", [{"allow": False, "access": "rwm"}])

@@ -406,9 +406,13 @@ int main(void)
 	out("access / writable: %s", access("/", W_OK) == 0 ? "yes" : strerror(errno));
 	syscalls();
 
+	/* Between markers: under a terminal the runtime's own messages share
+	 * the stream. */
 	qsort(lines, nlines, sizeof(*lines), cmp);
+	printf("--- probe\n");
 	for (size_t i = 0; i < nlines; i++)
 		if (i == 0 || strcmp(lines[i], lines[i - 1]) != 0)
 			printf("%s\n", lines[i]);
+	printf("--- end\n");
 	return 0;
 }

@@ -21,6 +21,7 @@ are removed at the end, on failure too.
 import fnmatch
 import os
 import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -29,6 +30,7 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+sys.dont_write_bytecode = True  # nothing written into the source tree
 import commands  # noqa: E402
 import corpus  # noqa: E402
 
@@ -44,18 +46,28 @@ class Lane:
         self.rootfs = os.path.join(self.work, "rootfs")
         self.probe = probe
         self.holder = None
+        self.private_dir = None
         self.cgroup_parent = "husk-compat-%d" % os.getpid()
 
     # --- the shared rootfs and the namespaces to join ----------------------
     def setup(self):
         r = self.rootfs
-        for d in ("bin", "dev", "proc", "sys/fs/cgroup", "tmp", "etc", "home/user", "root", "run", "var/tmp"):
+        # The mount points of the edge cases are there: a mapped root
+        # (edge-userns-mapped-binds) may not make them in a root-owned rootfs.
+        for d in ("bin", "dev", "proc", "sys/fs/cgroup", "tmp", "etc", "home/user", "root", "run", "var/tmp",
+                  "mnt/private", "mnt/etc", "mnt/ro-bind", "mnt/proc", "mnt/bind-data"):
             os.makedirs(os.path.join(r, d), exist_ok=True)
         os.chmod(os.path.join(r, "tmp"), 0o1777)
         shutil.copy("/bin/busybox", os.path.join(r, "bin/busybox"))
         for a in ("sh", "cat", "echo", "sleep", "true", "false", "ls", "id", "kill", "env", "test"):
             os.symlink("busybox", os.path.join(r, "bin", a))
         shutil.copy(self.probe, os.path.join(r, "probe"))
+        os.chmod(os.path.join(r, "probe"), 0o755)
+        os.makedirs(os.path.join(self.work, "hooks"))
+        # A bind source that only the host's root may read (edge-userns-mapped-binds).
+        self.private_dir = os.path.join(self.work, "private")
+        os.makedirs(self.private_dir)
+        os.chmod(self.private_dir, 0o700)
         with open(os.path.join(r, "etc/passwd"), "w") as f:
             f.write("root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000:user:/home/user:/bin/sh\n"
                     "nobody:x:65534:65534:nobody:/nonexistent:/bin/sh\n")
@@ -94,9 +106,12 @@ class Lane:
         return "/proc/%d/ns/%s" % (self.holder_pid, kind)
 
     # --- running a runtime -------------------------------------------------
-    def rt(self, name, args, stdin=None, timeout=TIMEOUT):
-        """Runs runtime NAME with its root; returns (status, stdout, stderr)."""
+    def rt(self, name, args, stdin=None, timeout=TIMEOUT, tty=False):
+        """Runs runtime NAME with its root; returns (status, stdout, stderr).
+        With tty, under script(1): the runtime's stdio is a terminal."""
         cmd = [self.runtimes[name], "--root", self.roots[name]] + args
+        if tty:
+            cmd = ["script", "-qefc", shlex.join(cmd), "/dev/null"]
         # Files, not pipes: a container started by create or run --detach
         # inherits them, and a pipe would wait for it to exit.
         with tempfile.TemporaryFile() as i, tempfile.TemporaryFile() as o, tempfile.TemporaryFile() as e:
@@ -159,7 +174,11 @@ def load_known(path, doc):
                 raise SystemExit("%s:%d: want CASE<TAB>KEY-REGEX<TAB>intentional|pending: WHAT<TAB>SECTION" % (path, n))
             if parts[3] not in headings:
                 raise SystemExit("%s:%d: no heading \"%s\" in %s" % (path, n, parts[3], doc))
-            known.append({"case": parts[0], "key": re.compile(parts[1]), "kind": parts[2],
+            try:
+                key = re.compile(parts[1])
+            except re.error as e:
+                raise SystemExit("%s:%d: %s" % (path, n, e))
+            known.append({"case": parts[0], "key": key, "kind": parts[2],
                           "section": parts[3], "line": n, "used": False})
     return known
 
@@ -207,11 +226,26 @@ def run_bundle_case(lane, case, config, known, results):
     bundle = os.path.join(lane.work, "bundles", case)
     os.makedirs(bundle, exist_ok=True)
     outs = {}
+    opts = config.get("_compat", {})
+    hooks = os.path.join(lane.work, "hooks")
     for name in lane.runtimes:
         corpus.write_config(bundle, config)
-        status, out, err = lane.rt(name, ["run", "--bundle", bundle, cid])
+        status, out, err = lane.rt(name, ["run"] + opts.get("run_args", []) + ["--bundle", bundle, cid],
+                                   tty=opts.get("tty", False))
         lane.rt(name, ["delete", "--force", cid])
-        outs[name] = (status, out.replace("\r\n", "\n"), err)
+        # A pty behind a pty ends lines with \r\r\n, and script(1) echoes
+        # the end of its stdin as ^@ before the probe's first line.
+        out = out.replace("\r", "").replace("^@", "")
+        report_ = re.search(r"--- probe\n(.*?)^--- end$", out, re.S | re.M)
+        if report_ is None:  # the probe did not run: what there is is an error
+            out, err = "", err + out
+        else:
+            out = report_.group(1)
+        for kind in sorted(os.listdir(hooks)):  # edge-hooks
+            with open(os.path.join(hooks, kind)) as f:
+                out += "".join("hook %s: %s\n" % (kind, l.replace(lane.work, "<work>")) for l in f.read().splitlines())
+            os.unlink(os.path.join(hooks, kind))
+        outs[name] = (status, out, err)
     (sa, oa, ea), (sb, ob, eb) = outs["runc"], outs["husk"]
     diffs = []
     if sa != sb:
