@@ -251,6 +251,39 @@ def edge_cases(lane, base):
                     'pwd > %s/%s; sed -n \'s/.*"status": *"\\([a-z]*\\)".*/\\1/p\' >> %s/%s' % (d, kind, d, kind)]}
         c["hooks"] = {k: [hook(k)] for k in ("prestart", "createRuntime", "poststart", "poststop")}
     out.append(("edge-hooks", variant(hooks)))
+
+    def seccomp(*rules, default="SCMP_ACT_ALLOW"):
+        def f(c):
+            c["linux"]["seccomp"] = {"defaultAction": default, "architectures": ["SCMP_ARCH_X86_64"],
+                                     "syscalls": list(rules)}
+        return f
+    query = {"index": 0, "value": 0xffffffff, "op": "SCMP_CMP_EQ"}
+    # Two conditions on two arguments: both must hold.
+    out.append(("edge-seccomp-two-args", variant(seccomp(
+        {"names": ["personality"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13,
+         "args": [query, {"index": 1, "value": 0, "op": "SCMP_CMP_EQ"}]}))))
+    # Two conditions on one argument: runc makes a rule of each.
+    out.append(("edge-seccomp-same-arg", variant(seccomp(
+        {"names": ["personality"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13,
+         "args": [query, {"index": 0, "value": 8, "op": "SCMP_CMP_EQ"}]}))))
+    # An allow list with an errno default: what the engines' profiles do.
+    out.append(("edge-seccomp-allowlist", variant(seccomp(
+        {"names": ["read", "write", "openat", "open", "close", "fstat", "newfstatat", "lseek", "mmap",
+                   "munmap", "brk", "exit_group", "exit", "getdents64", "readlink", "readlinkat", "getcwd",
+                   "uname", "getuid", "geteuid", "getgid", "getegid", "getgroups", "prctl", "getrlimit",
+                   "prlimit64", "personality", "sched_getscheduler", "getpriority", "ioprio_get", "access",
+                   "faccessat", "faccessat2", "lstat", "stat", "statx", "ioctl", "execve", "arch_prctl",
+                   "set_tid_address", "set_robust_list", "rseq", "mprotect", "futex", "rt_sigaction",
+                   "rt_sigprocmask", "fcntl", "dup2", "dup3", "getpid", "getppid", "keyctl",
+                   # what runc's init still calls once the filter is on
+                   "fstatfs", "statfs", "capget", "capset", "setgroups", "setresuid", "setresgid",
+                   "setuid", "setgid", "sigaltstack", "gettid", "tgkill", "nanosleep", "clock_gettime",
+                   "close_range", "epoll_create1", "epoll_ctl", "epoll_pwait", "pipe2", "madvise",
+                   "sched_yield", "getrandom", "fchdir", "chdir", "umask", "setsid", "kill",
+                   "rt_sigreturn", "poll", "ppoll", "pread64", "readv", "writev", "sched_getaffinity",
+                   "mlock", "munlock", "wait4", "waitid", "exit", "unlinkat", "mkdirat", "fchmodat",
+                   "fchownat", "symlinkat"],
+         "action": "SCMP_ACT_ALLOW"}, default="SCMP_ACT_ERRNO"))))
     out.append(("edge-no-pivot", variant(lambda c: c.update(_compat={"run_args": ["--no-pivot"]}))))
     out.append(("edge-tty", variant(lambda c: c["process"].update(terminal=True))))
     out.append(("edge-tty-nonroot", variant(lambda c: c["process"].update(

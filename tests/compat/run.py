@@ -146,14 +146,30 @@ class Lane:
             points = [line.split()[4] for line in f]
         for m in sorted((p for p in points if p.startswith(self.work)), reverse=True):
             subprocess.run(["umount", "-l", m], stderr=subprocess.DEVNULL)
-        for top in os.listdir("/sys/fs/cgroup"):
-            d = os.path.join("/sys/fs/cgroup", top, self.cgroup_parent)
-            if os.path.isdir(d):
-                for sub, dirs, _ in sorted(os.walk(d), key=lambda w: -len(w[0])):
-                    try:
-                        os.rmdir(sub)
-                    except OSError:
-                        pass
+        # What a runtime left in the lane's cgroups (a hung command, a
+        # failed delete): thawed, killed, removed.
+        dirs = [w[0] for top in os.listdir("/sys/fs/cgroup")
+                for w in os.walk(os.path.join("/sys/fs/cgroup", top, self.cgroup_parent))]
+        for d in dirs:
+            if os.path.exists(os.path.join(d, "freezer.state")):
+                with open(os.path.join(d, "freezer.state"), "w") as f:
+                    f.write("THAWED")
+        for d in dirs:
+            try:
+                with open(os.path.join(d, "cgroup.procs")) as f:
+                    for pid in f.read().split():
+                        os.kill(int(pid), signal.SIGKILL)
+            except OSError:
+                pass
+        for d in sorted(dirs, key=len, reverse=True):
+            for _ in range(50):
+                try:
+                    os.rmdir(d)
+                    break
+                except FileNotFoundError:
+                    break
+                except OSError:
+                    subprocess.run(["sleep", "0.1"])
         shutil.rmtree(self.work, ignore_errors=True)
 
 
