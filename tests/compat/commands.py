@@ -16,7 +16,8 @@ import time
 import corpus
 
 # A step: (label, runtime args with {id} {bundle} {work} filled in, stdin,
-# how stdout is compared: "text", "json", "table", "stats", "pids").
+# how stdout is compared: "text", "json", "table", "stats", "pids"[, a
+# timeout in seconds for a step that may hang]).
 # "wait-stopped" is not a step: it waits (at most 10 s) for the container
 # to stop, with the runtime's own `state`.
 LIFECYCLE = [
@@ -111,7 +112,22 @@ RUN = [
     ("state-no-id", ["state"], None, "text"),
 ]
 
-SEQUENCES = [("cmd-lifecycle", LIFECYCLE), ("cmd-run", RUN)]
+# exec --ignore-paused into a paused container: its process freezes, and
+# the exec is killed (a short timeout); then the container must still obey.
+# "thaw" is not a step: it thaws the container's freezer cgroup by hand, so
+# that the frozen process can die and the sequence end.
+PAUSED_EXEC = [
+    ("run-detach", ["run", "--detach", "--bundle", "{bundle}", "{id}"], None, "text"),
+    ("pause", ["pause", "{id}"], None, "text"),
+    ("exec-ignore-paused-killed", ["exec", "--ignore-paused", "{id}", "true"], None, "text", 2),
+    ("state-after", ["state", "{id}"], None, "json"),
+    ("resume-after", ["resume", "{id}"], None, "text", 5),
+    "thaw",
+    ("delete-force", ["delete", "--force", "{id}"], None, "text"),
+]
+
+SEQUENCES = [("cmd-lifecycle", LIFECYCLE), ("cmd-run", RUN), ("cmd-paused-exec", PAUSED_EXEC)]
+NOT_STEPS = ("wait-stopped", "thaw")
 
 
 def prepare(lane):
@@ -201,6 +217,14 @@ def wait_stopped(lane, name, cid):
         time.sleep(0.1)
 
 
+def thaw(lane):
+    path = "/sys/fs/cgroup/freezer/%s/cmd-b-sleep/freezer.state" % lane.cgroup_parent
+    if os.path.exists(path):
+        with open(path, "w") as f:
+            f.write("THAWED")
+    time.sleep(0.2)  # the killed, frozen processes die
+
+
 def run_sequence(lane, steps, cid, bundle):
     results = {}
     for name in lane.runtimes:
@@ -210,9 +234,12 @@ def run_sequence(lane, steps, cid, bundle):
                 if step == "wait-stopped":
                     wait_stopped(lane, name, cid)
                     continue
-                label, args, stdin, kind = step
+                if step == "thaw":
+                    thaw(lane)
+                    continue
+                label, args, stdin, kind = step[:4]
                 args = fill(args, id=cid, bundle=bundle, work=lane.work)
-                st, out, err = lane.rt(name, args, stdin=stdin)
+                st, out, err = lane.rt(name, args, stdin=stdin, **({"timeout": step[4]} if len(step) > 4 else {}))
                 res.append((label, st, normalise(lane, name, out, kind, cid, bundle), err.strip()))
         finally:
             lane.rt(name, ["delete", "--force", cid])
@@ -251,7 +278,7 @@ def cases(lane, globs):
     yield from spec_cases(lane, globs)
     bundle = prepare(lane)
     for seq, steps in SEQUENCES:
-        labels = ["%s-%02d-%s" % (seq, i + 1, s[0]) for i, s in enumerate(s for s in steps if s != "wait-stopped")]
+        labels = ["%s-%02d-%s" % (seq, i + 1, s[0]) for i, s in enumerate(s for s in steps if s not in NOT_STEPS)]
         if not any(fnmatch.fnmatchcase(c, g) for c in labels for g in globs):
             continue
         cid = "compat-%s-%d" % (seq, os.getpid())
