@@ -17,6 +17,8 @@ check-engines: husk$(EXEEXT)
 .PHONY: check-engines
 EXTRA_DIST += tests/engines contrib/engines
 
+include tests/compat/local.mk
+
 # `make check-vm`: the kernel-facing suites in a qemu VM on Debian's own
 # kernel with cgroup v2 only (tests/vm/run-vm.sh).  Not part of `make
 # check`: slow (TCG, no KVM), needs root, installs qemu-system-x86 and
