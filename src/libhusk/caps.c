@@ -115,15 +115,16 @@ caps_check (const struct oci_capabilities *caps, struct husk_error **err)
     if (m[s] & ~own_bnd)
       return husk_error_set (err, "config.json: process.capabilities.%s: %s is not in husk's bounding set",
                              set_names[s], caps_first (m[s] & ~own_bnd));
-  /* The kernel's rules for capset(2) and PR_CAP_AMBIENT_RAISE. */
+  /* The kernel's rules for capset(2).  PR_CAP_AMBIENT_RAISE's (ambient
+     within permitted and inheritable) only warn: runc 1.1 ignores its
+     failures, and its own `runc spec` lists ambient capabilities that are
+     not inheritable; caps_apply raises the rest. */
   const struct
   {
     enum caps_set set, within;
   } rules[] = {
     { SET_EFFECTIVE, SET_PERMITTED },
     { SET_INHERITABLE, SET_BOUNDING },
-    { SET_AMBIENT, SET_PERMITTED },
-    { SET_AMBIENT, SET_INHERITABLE },
   };
   for (size_t i = 0; i < sizeof rules / sizeof *rules; i++)
     {
@@ -132,6 +133,11 @@ caps_check (const struct oci_capabilities *caps, struct husk_error **err)
         return husk_error_set (err, "config.json: process.capabilities.%s: %s is not in process.capabilities.%s",
                                set_names[rules[i].set], caps_first (extra), set_names[rules[i].within]);
     }
+  caps_mask amb_lost = m[SET_AMBIENT] & ~(m[SET_PERMITTED] & m[SET_INHERITABLE]);
+  if (amb_lost)
+    log_warning ("config.json: process.capabilities.ambient: %s is not in both process.capabilities.permitted "
+                 "and inheritable: the kernel raises no such ambient capability",
+                 caps_first (amb_lost));
   caps_mask lost = m[SET_BOUNDING] & ~own_bnd;
   if (lost)
     log_warning ("config.json: process.capabilities.bounding: %s is not in husk's bounding set: the "
@@ -205,7 +211,7 @@ caps_apply (const struct oci_capabilities *caps, bool keep_sys_admin, struct hus
       for (int s = 0; s < SET_COUNT; s++)
         if (caps_mask_of (caps, (enum caps_set) s, &m[s], err) < 0)
           return -1;
-      amb = m[SET_AMBIENT];
+      amb = m[SET_AMBIENT] & m[SET_PERMITTED] & m[SET_INHERITABLE]; /* caps_check */
       c = cap_init ();
       if (c == NULL || set_flags (c, CAP_EFFECTIVE, m[SET_EFFECTIVE]) < 0
           || set_flags (c, CAP_PERMITTED, m[SET_PERMITTED]) < 0
