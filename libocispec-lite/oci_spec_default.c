@@ -1,5 +1,6 @@
-/* The default config.json of `husk spec`: runc's example configuration,
-   with husk's hostname and spec version, and its rootless variant. */
+/* The default config.json of `husk spec`: runc 1.1's example
+   configuration for this host, with husk's hostname and spec version
+   (docs/runc-differences.md), and its rootless variant. */
 #include <config.h>
 
 #include <string.h>
@@ -7,9 +8,9 @@
 #include "oci_gen.h"
 #include "oci_spec_default.h"
 
-/* runc's default capabilities.  Not ambient ones, unlike runc 1.1: ambient
-   capabilities are kept across execve of any program, even one without
-   file capabilities, which a default configuration has no need for. */
+/* runc's default capabilities, in every set it lists, ambient included
+   (the kernel raises no ambient capability that is not inheritable too,
+   and husk, like runc, applies the rest: caps.c). */
 static const char *const default_caps[] = {
   "CAP_AUDIT_WRITE",
   "CAP_KILL",
@@ -50,8 +51,7 @@ static const struct default_mount default_mounts[] = {
 static const struct default_mount rootless_sys
     = { "/sys", "none", "/sys", { "rbind", "nosuid", "noexec", "nodev", "ro", NULL } };
 
-/* runc's, and a cgroup namespace so that the container sees its own
-   cgroup as the root of /sys/fs/cgroup. */
+/* runc's; "cgroup" only with o->cgroup_ns. */
 static const char *const default_namespaces[] = {
   "pid", "network", "ipc", "uts", "mount", "cgroup", NULL,
 };
@@ -95,6 +95,7 @@ gen_process (struct oci_gen *w)
   oci_gen_key_strv (w, "bounding", default_caps);
   oci_gen_key_strv (w, "effective", default_caps);
   oci_gen_key_strv (w, "permitted", default_caps);
+  oci_gen_key_strv (w, "ambient", default_caps);
   oci_gen_map_close (w);
   oci_gen_str (w, "rlimits");
   oci_gen_array_open (w);
@@ -197,7 +198,7 @@ gen_linux (struct oci_gen *w, const struct oci_spec_default_options *o)
     {
       /* Without privilege a new network namespace has no usable network;
          the container keeps the caller's. */
-      if (o->rootless && strcmp (*ns, "network") == 0)
+      if ((o->rootless && strcmp (*ns, "network") == 0) || (!o->cgroup_ns && strcmp (*ns, "cgroup") == 0))
         continue;
       oci_gen_map_open (w);
       oci_gen_key_str (w, "type", *ns);
@@ -236,5 +237,10 @@ oci_spec_default_generate (const struct oci_spec_default_options *o, char **json
   gen_mounts (&w, o->rootless);
   gen_linux (&w, o);
   oci_gen_map_close (&w);
-  return oci_gen_finish (&w, "the default configuration", json, len, err);
+  if (oci_gen_finish (&w, "the default configuration", json, len, err) < 0)
+    return -1;
+  /* runc 1.1 ends its config.json without a newline. */
+  if (*len > 0 && (*json)[*len - 1] == '\n')
+    (*json)[--*len] = '\0';
+  return 0;
 }

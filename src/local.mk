@@ -15,7 +15,7 @@ src_libhusk_libhusk_a_SOURCES = \
 	src/libhusk/proclimits.c src/libhusk/proclimits.h \
 	src/libhusk/hooks.c src/libhusk/hooks.h \
 	src/libhusk/exec.c src/libhusk/exec.h \
-	src/libhusk/mounts.c src/libhusk/mounts.h \
+	src/libhusk/mounts.c src/libhusk/mounts.h src/libhusk/mounts_sources.c \
 	src/libhusk/devices.c src/libhusk/devices.h \
 	src/libhusk/sysctl.c src/libhusk/sysctl.h \
 	src/libhusk/namespaces.c src/libhusk/namespaces.h \

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cgroup/manage.h"
 #include "cleanup.h"
 #include "cmd.h"
 #include "oci_spec_default.h"
@@ -75,6 +76,7 @@ spec_run (struct husk_globals *g, struct cmd_args *a, struct husk_error **err)
     .rootless = cmd_flag (a, "rootless"),
     .host_uid = geteuid (),
     .host_gid = getegid (),
+    .cgroup_ns = cgroup_host_unified (),
   };
   _cleanup_free_ char *json = NULL;
   _cleanup_free_ char *gen_err = NULL;
@@ -89,7 +91,8 @@ const struct husk_command cmd_spec = {
   .usage = "[options]",
   .summary = "write a default config.json into the bundle directory",
   .description = "The configuration runs \"sh\" on a terminal in the root filesystem \"rootfs\"\n"
-                 "of the bundle, in new pid, network, ipc, uts, mount and cgroup namespaces.\n"
+                 "of the bundle, in new pid, network, ipc, uts and mount namespaces (and a\n"
+                 "cgroup namespace on a cgroup v2 host), as runc's.\n"
                  "With --rootless it maps the caller's uid and gid to root in a new user\n"
                  "namespace and keeps the host's network namespace. An existing config.json\n"
                  "is never overwritten.",

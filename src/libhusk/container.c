@@ -33,6 +33,7 @@
 #include "proclimits.h"
 #include "log.h"
 #include "lsm.h"
+#include "mounts.h"
 #include "namespaces.h"
 #include "process.h"
 #include "caps.h"
@@ -495,6 +496,7 @@ create_container (const struct container_create_opts *o, const struct oci_config
   st->pid = pid;
   if (state_write (cr->dirfd, st, err) < 0
       || sync_send (parent_end, SYNC_RECORDED, NULL, -1, err) < 0
+      || mounts_send_sources (c, ia->ns->new_flags, ia->ns->clone_flags, pid, ia->bundle, parent_end, err) < 0
       || wait_for_ready (o, c, st, parent_end, pid, cr->console, pty, err) < 0)
     return -1;
   free (st->status);
@@ -537,7 +539,7 @@ create_holding_lock (const struct container_create_opts *o, int *rootfd_out, int
       || idmap_check (c, (plan.new_flags & CLONE_NEWUSER) != 0, err) < 0
       || identity_check (c->process, err) < 0 || proclimits_check (c, err) < 0
       || caps_check (c->process->capabilities, "config.json", err) < 0 || lsm_check (c, "config.json", err) < 0
-      || sysctl_check (c, err) < 0)
+      || sysctl_check (c, err) < 0 || mounts_check (c, err) < 0)
     return -1;
   /* Compiled here, so that a bad profile fails before anything is made;
      the init inherits the program and only installs it. */

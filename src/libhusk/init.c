@@ -295,6 +295,8 @@ init_run (const struct init_args *a)
      - our fds leave the range given to the container before anything;
      - nothing is made before the parent has recorded our pid (and wrote
        the maps of a new user namespace and our oom_score_adj);
+     - with a new user namespace, the bind sources husk opened come
+       right after RECORDED (mounts_receive_sources, mounts.h);
      - then we move ourselves into the cgroups the parent made and limited
        (cgroup_join_self says why not the parent), before any container
        code, so the limits cover the setup too;
@@ -344,7 +346,8 @@ init_run (const struct init_args *a)
   if (wait_for_recorded (sync_fd, &err) < 0)
     _exit (1);  /* husk is gone or failed: nobody to report to */
   ch.sync_fd = sync_fd;
-  if (cgroup_join_self (a->cgroup, a->in_v2_cgroup, &err) < 0
+  if (mounts_receive_sources (c, a->ns->new_flags, a->ns->clone_flags, sync_fd, &err) < 0
+      || cgroup_join_self (a->cgroup, a->in_v2_cgroup, &err) < 0
       || namespaces_init_enter (a->ns, &err) < 0
       || namespaces_init_cgroup (a->ns, &err) < 0
       || namespaces_init_time (a->ns, sync_fd, &err) < 0

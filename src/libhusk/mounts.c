@@ -41,6 +41,7 @@
 #include "cleanup.h"
 #include "devices.h"
 #include "cgroup/cgroup.h"
+#include "log.h"
 #include "lsm.h"
 #include "mounts.h"
 #include "oci_tables.h"
@@ -126,6 +127,25 @@ struct mounts_entry
   unsigned long propagation[MOUNTS_MAX_PROPAGATION];
   size_t n_propagation;
   char *data; /* the options that are not mount options */
+};
+
+/* A mount made read-write that becomes read-only once every mount below
+   it is made (mounts_finish_read_only). */
+struct mounts_ro_later
+{
+  char *clean;
+  char label[64];
+};
+
+/* What mounts_apply needs besides the entry, for the whole setup. */
+struct mounts_setup
+{
+  const char *context; /* linux.mountLabel (NULL: none) */
+  bool own_ipc;        /* the IPC namespace is the container's own, not joined
+                          by path: its mqueue superblock is the container's alone */
+  int source;          /* the entry's bind source, opened by husk, or -1 */
+  struct mounts_ro_later *ro_later;
+  size_t n_ro_later;
 };
 
 static void
@@ -279,6 +299,29 @@ mounts_parse_options (const struct oci_mount *m, struct mounts_entry *e, struct 
     return husk_error_set (err, "%s.options: \"remount\" cannot be combined with %s", e->label,
                            e->idmap ? "an id mapping" : "\"tmpcopyup\"");
   return 0;
+}
+
+/* What a bind mount (not a remount) must have, checked at create
+   (mounts_check) and again in the init. */
+static int
+mounts_check_bind (const struct oci_mount *m, const struct mounts_entry *e, struct husk_error **err)
+{
+  if (m->source == NULL || m->source[0] == '\0')
+    return husk_error_set (err, "%s.source: required for a bind mount", e->label);
+  for (size_t j = 0; j < m->options.n; j++)
+    {
+      const struct oci_mount_option *o = oci_mount_option_find (m->options.v[j]);
+      if (o != NULL && o->kind == OCI_MOUNT_FLAG_SET && (o->flags & MOUNTS_SB_FLAGS))
+        return husk_error_set (err, "%s.options: \"%s\" does not apply to a bind mount", e->label,
+                               m->options.v[j]);
+    }
+  return 0;
+}
+
+char *
+mounts_bind_source (const struct oci_mount *m, const char *bundle_abs)
+{
+  return m->source[0] == '/' ? xstrdup (m->source) : xasprintf ("%s/%s", bundle_abs, m->source);
 }
 
 int
@@ -512,25 +555,16 @@ mounts_set_idmap (int tree, const struct oci_mount *m, const struct mounts_entry
 /* A detached copy of the source, given its flags before it is attached. */
 static int
 mounts_bind (int rootfd, const struct oci_mount *m, struct mounts_entry *e, const char *bundle_abs,
-             struct husk_error **err)
+             int source_fd, struct husk_error **err)
 {
-  if (m->source == NULL || m->source[0] == '\0')
-    return husk_error_set (err, "%s.source: required for a bind mount", e->label);
-  if (e->data != NULL)
-    return husk_error_set (err, "%s.options: \"%s\" is not a bind mount option", e->label, e->data);
-  for (size_t j = 0; j < m->options.n; j++)
-    {
-      const struct oci_mount_option *o = oci_mount_option_find (m->options.v[j]);
-      if (o != NULL && o->kind == OCI_MOUNT_FLAG_SET && (o->flags & MOUNTS_SB_FLAGS))
-        return husk_error_set (err, "%s.options: \"%s\" does not apply to a bind mount", e->label,
-                               m->options.v[j]);
-    }
-
-  /* Relative sources are relative to the bundle, as runc has it. */
-  _cleanup_free_ char *source
-      = m->source[0] == '/' ? xstrdup (m->source) : xasprintf ("%s/%s", bundle_abs, m->source);
+  if (mounts_check_bind (m, e, err) < 0)
+    return -1;
+  /* Filesystem data (e->data) was warned about at create (mounts_check):
+     the kernel ignores it for a bind, as it does for runc's mount(2). */
+  _cleanup_free_ char *source = mounts_bind_source (m, bundle_abs);
   unsigned int tree_flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | ((e->flags & MS_REC) ? AT_RECURSIVE : 0);
-  _cleanup_close_ int tree = open_tree (AT_FDCWD, source, tree_flags);
+  _cleanup_close_ int tree = source_fd >= 0 ? open_tree (source_fd, "", tree_flags | AT_EMPTY_PATH)
+                                            : open_tree (AT_FDCWD, source, tree_flags);
   if (tree < 0)
     return husk_error_sys (err, errno, "%s: bind source \"%s\"", e->label, source);
 
@@ -692,8 +726,8 @@ mounts_filesystem (int rootfd, const struct oci_mount *m, struct mounts_entry *e
       _cleanup_free_ char *opt = xasprintf ("context=\"%s\"", e->context);
       mounts_add_data (e, opt);
     }
-  /* A read-only tmpcopyup tmpfs is filled first, made read-only after. */
-  unsigned long flags = e->flags & ~(unsigned long)(MS_REC | (e->tmpcopyup ? MS_RDONLY : 0));
+  /* A read-only tmpfs is filled first, made read-only after (mounts_defer_read_only). */
+  unsigned long flags = e->flags & ~(unsigned long)MS_REC;
   if (mount (source, procfd, m->type, flags, e->data) < 0)
     return husk_error_sys (err, errno, "%s: mount %s on \"%s\"", e->label, m->type, e->dest);
 
@@ -726,9 +760,6 @@ mounts_filesystem (int rootfd, const struct oci_mount *m, struct mounts_entry *e
         return husk_error_sys (err, errno, "%s: open \"%s\"", e->label, e->dest);
       if (mounts_copy_tree (below, dir, e, err) < 0)
         return -1;
-      struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
-      if ((e->flags & MS_RDONLY) && mount_setattr (top, "", AT_EMPTY_PATH, &ro, sizeof ro) < 0)
-        return husk_error_sys (err, errno, "%s: make \"%s\" read-only", e->label, e->dest);
     }
   _cleanup_free_ char *what = xasprintf ("%s on \"%s\"", m->type, e->dest);
   if (mounts_set_attrs (top, e, false, what, err) < 0)
@@ -765,8 +796,7 @@ mounts_remount (int rootfd, const struct oci_mount *m, struct mounts_entry *e, s
   _cleanup_free_ char *what = xasprintf ("\"%s\"", e->dest);
   if (e->bind)
     {
-      if (e->data != NULL)
-        return husk_error_set (err, "%s.options: \"%s\" is not a bind mount option", e->label, e->data);
+      /* Data is ignored, as for a bind (mounts_check warned). */
       if (mounts_set_attrs (fd, e, true, what, err) < 0)
         return -1;
     }
@@ -782,12 +812,13 @@ mounts_remount (int rootfd, const struct oci_mount *m, struct mounts_entry *e, s
   return mounts_set_propagation (fd, e, err);
 }
 
-/* The container's own cgroups, read-only unless the options say rw: the
-   cgroup driver knows the layout (cgroup.h, cgroup_mount_container). */
+/* The container's own cgroups, read-write unless the options say ro, as
+   runc mounts them (the tmpfs and each hierarchy): the cgroup driver
+   knows the layout (cgroup.h, cgroup_mount_container). */
 static int
 mounts_cgroup (int rootfd, const struct mounts_entry *e, const char *context, struct husk_error **err)
 {
-  bool readonly = (e->flags & MS_RDONLY) || !(e->cleared & MS_RDONLY);
+  bool readonly = (e->flags & MS_RDONLY) != 0;
   _cleanup_close_ int target
       = mounts_open_create (rootfd, e->clean, MOUNTS_CREATE_DIR, RESOLVE_NO_SYMLINKS, e->label, err);
   if (target < 0)
@@ -797,28 +828,58 @@ mounts_cgroup (int rootfd, const struct mounts_entry *e, const char *context, st
   return 0;
 }
 
-/* linux.mountLabel for mounts_apply: the label (NULL: none), and whether
-   the container's IPC namespace is its own, not joined by path (then its
-   mqueue superblock is the container's alone). */
-struct mounts_label
+/* As runc (its mountPropagate and finalizeRootfs): a read-only tmpfs, or
+   a read-only mount of any type on /dev, is made read-write and becomes
+   read-only at the end of the setup (mounts_finish_read_only), once the
+   mounts below it (/dev/pts, /dev/shm, ...), their mount points, the
+   devices and a tmpcopyup copy are made in it. */
+static void
+mounts_defer_read_only (struct mounts_setup *ms, struct mounts_entry *e)
 {
-  const char *context;
-  bool own_ipc;
-};
+  if (!(e->flags & MS_RDONLY) || (strcmp (e->clean, "dev") != 0 && (e->type == NULL || strcmp (e->type, "tmpfs") != 0)))
+    return;
+  e->flags &= ~(unsigned long)MS_RDONLY;
+  ms->ro_later = xrealloc (ms->ro_later, (ms->n_ro_later + 1) * sizeof *ms->ro_later);
+  struct mounts_ro_later *r = &ms->ro_later[ms->n_ro_later++];
+  r->clean = xstrdup (e->clean);
+  snprintf (r->label, sizeof r->label, "%s", e->label);
+}
+
+static int
+mounts_finish_read_only (const struct mounts_setup *ms, int root, struct husk_error **err)
+{
+  struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+  for (size_t i = 0; i < ms->n_ro_later; i++)
+    {
+      const struct mounts_ro_later *r = &ms->ro_later[i];
+      _cleanup_close_ int fd = mounts_openat2 (root, r->clean, O_PATH, MOUNTS_RESOLVE);
+      if (fd < 0 || mount_setattr (fd, "", AT_EMPTY_PATH, &ro, sizeof ro) < 0)
+        return husk_error_sys (err, errno, "%s: make \"/%s\" read-only", r->label, r->clean);
+    }
+  return 0;
+}
+
+static void
+mounts_setup_free (struct mounts_setup *ms)
+{
+  for (size_t i = 0; i < ms->n_ro_later; i++)
+    free (ms->ro_later[i].clean);
+  free (ms->ro_later);
+}
 
 /* The SELinux context a new filesystem gets from linux.mountLabel
    (mounts_unlabelled_types), unless its options name one of their own
    (the user's wins: a second one is an error to the kernel). */
 static void
-mounts_pick_context (const struct mounts_label *lbl, const struct oci_mount *m, struct mounts_entry *e)
+mounts_pick_context (struct mounts_setup *ms, const struct oci_mount *m, struct mounts_entry *e)
 {
   static const char *const options[] = { "context=", "fscontext=", "defcontext=", "rootcontext=" };
-  const char *label = lbl->context;
+  const char *label = ms->context;
   if (label == NULL || e->bind || e->remount || m->type == NULL)
     return;
   if (strcmp (m->type, "mqueue") == 0)
     {
-      e->label_root = lbl->own_ipc;
+      e->label_root = ms->own_ipc;
       e->context = e->label_root ? label : NULL;
       return;
     }
@@ -832,7 +893,7 @@ mounts_pick_context (const struct mounts_label *lbl, const struct oci_mount *m, 
 }
 
 static int
-mounts_apply (const struct mounts_label *lbl, int rootfd, const struct oci_mount *m, const char *label,
+mounts_apply (struct mounts_setup *ms, int rootfd, const struct oci_mount *m, const char *label,
               const char *bundle_abs, struct husk_error **err)
 {
   struct mounts_entry e __attribute__ ((cleanup (mounts_entry_free)))
@@ -846,13 +907,14 @@ mounts_apply (const struct mounts_label *lbl, int rootfd, const struct oci_mount
     return husk_error_set (err, "%s.destination: must not be the root \"/\"", label);
   if (mounts_parse_options (m, &e, err) < 0)
     return -1;
-  mounts_pick_context (lbl, m, &e);
+  mounts_pick_context (ms, m, &e);
   if (m->type != NULL && oci_name_in (mounts_cgroup_types, m->type))
-    return mounts_cgroup (rootfd, &e, lbl->context, err);
+    return mounts_cgroup (rootfd, &e, ms->context, err);
   if (e.remount)
     return mounts_remount (rootfd, m, &e, err);
+  mounts_defer_read_only (ms, &e);
   if (e.bind)
-    return mounts_bind (rootfd, m, &e, bundle_abs, err);
+    return mounts_bind (rootfd, m, &e, bundle_abs, ms->source, err);
   return mounts_filesystem (rootfd, m, &e, err);
 }
 
@@ -913,7 +975,7 @@ mounts_gid_mapped (unsigned int gid)
 }
 
 static int
-mounts_setup_dev (const struct oci_config *c, const struct mounts_label *lbl, int rootfd, const char *bundle_abs,
+mounts_setup_dev (const struct oci_config *c, struct mounts_setup *ms, int rootfd, const char *bundle_abs,
                   struct husk_error **err)
 {
   bool populate = mounts_populate_dev (c);
@@ -927,7 +989,7 @@ mounts_setup_dev (const struct oci_config *c, const struct mounts_label *lbl, in
         if (m.options.v == mounts_devpts_options && !mounts_gid_mapped (5))
           m.options.n--;
         _cleanup_free_ char *label = xasprintf ("husk's default mount of \"%s\"", m.destination);
-        if (mounts_apply (lbl, rootfd, &m, label, bundle_abs, err) < 0)
+        if (mounts_apply (ms, rootfd, &m, label, bundle_abs, err) < 0)
           return -1;
       }
   return devices_setup (c, rootfd, populate, err);
@@ -1050,11 +1112,101 @@ mounts_pivot (int rootfd, struct husk_error **err)
   return 0;
 }
 
-/* --no-pivot: move the rootfs over "/" and chroot into it.  The old root
-   stays underneath, unreachable by path. */
-static int
-mounts_move_root (int rootfd, struct husk_error **err)
+/* mountinfo escapes blanks, newlines and backslashes as \NNN (octal). */
+static void
+mounts_unescape (char *s)
 {
+  char *out = s;
+  for (; *s; s++)
+    if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7')
+      {
+        *out++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+        s += 3;
+      }
+    else
+      *out++ = *s;
+  *out = '\0';
+}
+
+/* The mount points of every full (root "/") proc and sysfs mount outside
+   the rootfs, from this namespace's mountinfo.  NULL-terminated. */
+static char **
+mounts_host_pseudofs (const char *rootfs_abs, struct husk_error **err)
+{
+  _cleanup_fclose_ FILE *f = fopen ("/proc/self/mountinfo", "re");
+  if (f == NULL)
+    {
+      husk_error_sys (err, errno, "--no-pivot: read /proc/self/mountinfo");
+      return NULL;
+    }
+  size_t n = 0, rlen = strlen (rootfs_abs);
+  char **out = xcalloc (1, sizeof *out);
+  _cleanup_free_ char *line = NULL;
+  size_t cap = 0;
+  while (getline (&line, &cap, f) > 0)
+    {
+      /* id parent major:minor root mount-point options [optional...] - type ... */
+      char *field[5], *save = NULL, *sep = strstr (line, " - ");
+      size_t k = 0;
+      for (char *t = strtok_r (line, " ", &save); t && k < 5; t = strtok_r (NULL, " ", &save))
+        field[k++] = t;
+      if (k < 5 || sep == NULL)
+        continue;
+      char *type = sep + 3, *end = strchrnul (type, ' ');
+      *end = '\0';
+      if ((strcmp (type, "proc") != 0 && strcmp (type, "sysfs") != 0) || strcmp (field[3], "/") != 0)
+        continue;
+      char *mp = field[4];
+      mounts_unescape (mp);
+      if (strncmp (mp, rootfs_abs, rlen) == 0 && (mp[rlen] == '/' || mp[rlen] == '\0'))
+        continue;
+      out = xrealloc (out, (n + 2) * sizeof *out);
+      out[n++] = xstrdup (mp);
+      out[n] = NULL;
+    }
+  return out;
+}
+
+/* --no-pivot leaves the host's tree in the mount namespace, under the
+   chroot.  The kernel lets a process that unshares a user and a mount
+   namespace mount a new procfs or sysfs when a fully visible one (its
+   root mounted, nothing mounted over any part of it) is in its mount
+   namespace (fs/namespace.c, mount_too_revealing): the host's /proc would
+   be that one, and the new procfs would show what linux.maskedPaths
+   hide.  So each full proc and sysfs mount outside the rootfs goes first:
+   made a slave (its unmount must not reach the host) and detached, or
+   covered with a tmpfs where it cannot be unmounted, as runc does (its
+   msMoveRoot). */
+static int
+mounts_hide_host_pseudofs (const char *rootfs_abs, struct husk_error **err)
+{
+  char **paths = mounts_host_pseudofs (rootfs_abs, err);
+  if (paths == NULL)
+    return -1;
+  int r = 0;
+  for (char **p = paths; r == 0 && *p; p++)
+    {
+      /* ENOENT: a mount above it went already. */
+      if (mount (NULL, *p, NULL, MS_SLAVE | MS_REC, NULL) < 0)
+        r = errno == ENOENT ? 0 : husk_error_sys (err, errno, "--no-pivot: make \"%s\" a slave", *p);
+      else if (umount2 (*p, MNT_DETACH) < 0
+               && ((errno != EINVAL && errno != EPERM) || mount ("tmpfs", *p, "tmpfs", 0, NULL) < 0))
+        r = husk_error_sys (err, errno, "--no-pivot: hide the host's \"%s\"", *p);
+    }
+  for (char **p = paths; *p; p++)
+    free (*p);
+  free (paths);
+  return r;
+}
+
+/* --no-pivot: move the rootfs over "/" and chroot into it.  The old root
+   stays underneath, unreachable by path, but for its proc and sysfs
+   mounts, which go first (mounts_hide_host_pseudofs). */
+static int
+mounts_move_root (int rootfd, const char *rootfs_abs, struct husk_error **err)
+{
+  if (mounts_hide_host_pseudofs (rootfs_abs, err) < 0)
+    return -1;
   if (fchdir (rootfd) < 0)
     return husk_error_sys (err, errno, "chdir into the rootfs");
   if (mount (".", "/", NULL, MS_MOVE, NULL) < 0)
@@ -1182,11 +1334,43 @@ mounts_readonly_paths (const struct oci_linux *l, int root, struct husk_error **
   return 0;
 }
 
+bool
+mounts_is_bind_source (const struct oci_mount *m)
+{
+  struct mounts_entry e __attribute__ ((cleanup (mounts_entry_free))) = { .label = "" };
+  struct husk_error *ignored = NULL;
+  bool bind = (m->type == NULL || !oci_name_in (mounts_cgroup_types, m->type))
+              && mounts_parse_options (m, &e, &ignored) == 0 && e.bind && !e.remount && m->source != NULL
+              && m->source[0] != '\0';
+  husk_error_free (ignored);
+  return bind;
+}
+
+int
+mounts_check (const struct oci_config *c, struct husk_error **err)
+{
+  for (size_t i = 0; i < c->mounts.n; i++)
+    {
+      const struct oci_mount *m = &c->mounts.v[i];
+      struct mounts_entry e __attribute__ ((cleanup (mounts_entry_free))) = { .dest = m->destination };
+      snprintf (e.label, sizeof e.label, "config.json: mounts[%zu]", i);
+      if (m->type != NULL && oci_name_in (mounts_cgroup_types, m->type))
+        continue;
+      if (mounts_parse_options (m, &e, err) < 0 || (e.bind && !e.remount && mounts_check_bind (m, &e, err) < 0))
+        return -1;
+      if (e.bind && e.data != NULL)
+        log_warning ("%s.options: \"%s\": filesystem options, which the kernel ignores for a bind mount", e.label,
+                     e.data);
+    }
+  return 0;
+}
+
 int
 mounts_setup_rootfs (const struct oci_config *c, int new_ns, const char *rootfs_abs, const char *bundle_abs,
                      bool no_pivot, mounts_before_pivot_fn before_pivot, void *data, struct husk_error **err)
 {
-  const struct mounts_label lbl = { lsm_mount_label (c), (new_ns & CLONE_NEWIPC) != 0 };
+  struct mounts_setup ms __attribute__ ((cleanup (mounts_setup_free)))
+  = { .context = lsm_mount_label (c), .own_ipc = (new_ns & CLONE_NEWIPC) != 0, .source = -1 };
   const struct mounts_root_propagation *prop = NULL;
   if (mounts_find_root_propagation (c, &prop, err) < 0)
     return -1;
@@ -1206,21 +1390,26 @@ mounts_setup_rootfs (const struct oci_config *c, int new_ns, const char *rootfs_
 
   /* /dev first: a mounts[] entry for /dev/pts or /dev/mqueue goes on it. */
   if (mounts_find (c, "dev") == NULL
-      && mounts_apply (&lbl, rootfd, &mounts_default_dev, "husk's default mount of \"/dev\"", bundle_abs, err) < 0)
+      && mounts_apply (&ms, rootfd, &mounts_default_dev, "husk's default mount of \"/dev\"", bundle_abs, err) < 0)
     return -1;
   for (size_t i = 0; i < c->mounts.n; i++)
     {
       char label[64];
       snprintf (label, sizeof label, "config.json: mounts[%zu]", i);
-      if (mounts_apply (&lbl, rootfd, &c->mounts.v[i], label, bundle_abs, err) < 0)
+      ms.source = mounts_source_fd (i);
+      if (mounts_apply (&ms, rootfd, &c->mounts.v[i], label, bundle_abs, err) < 0)
         return -1;
     }
-  if (mounts_setup_dev (c, &lbl, rootfd, bundle_abs, err) < 0)
+  ms.source = -1;
+  /* Not one of husk's fds of the host's tree stays in the init (the
+     class of CVE-2024-21626): the hooks run next. */
+  mounts_close_sources (c->mounts.n);
+  if (mounts_setup_dev (c, &ms, rootfd, bundle_abs, err) < 0)
     return -1;
   if (before_pivot && before_pivot (data, err) < 0)
     return -1;
 
-  if ((no_pivot ? mounts_move_root (rootfd, err) : mounts_pivot (rootfd, err)) < 0)
+  if ((no_pivot ? mounts_move_root (rootfd, rootfs_abs, err) : mounts_pivot (rootfd, err)) < 0)
     return -1;
 
   _cleanup_close_ int root = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -1231,7 +1420,7 @@ mounts_setup_rootfs (const struct oci_config *c, int new_ns, const char *rootfs_
     return -1;
   /* sysctl before the read-only paths: /proc/sys is usually one. */
   if (sysctl_apply (c, root, err) < 0 || mounts_mask_paths (c, root, err) < 0
-      || mounts_readonly_paths (c->linux_, root, err) < 0)
+      || mounts_readonly_paths (c->linux_, root, err) < 0 || mounts_finish_read_only (&ms, root, err) < 0)
     return -1;
 
   if (prop->after && mount (NULL, "/", NULL, prop->after, NULL) < 0)

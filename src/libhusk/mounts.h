@@ -41,12 +41,18 @@
         (devices.c): /dev/pts, /dev/shm, the default devices, symlinks;
         linux.devices always; an empty /dev/console when process.terminal;
      7. pivot_root into the rootfs (no_pivot: MS_MOVE + chroot, for roots on
-        ramfs where pivot_root fails); afterwards the cwd is "/"; then
+        ramfs where pivot_root fails, once the host's full proc and sysfs
+        mounts are unmounted, as runc does: a fully visible procfs in the
+        namespace would let a process of the container mount a procfs of
+        its own without the masked paths); afterwards the cwd is "/"; then
         process.cwd is made when missing (process_make_cwd);
      8. linux.sysctl written under the container's /proc/sys;
      9. linux.maskedPaths, then linux.readonlyPaths;
-    10. linux.rootfsPropagation applied to the new "/";
-    11. root.readonly: / is made read-only (its other flags kept).
+    10. a read-only tmpfs, or a read-only mount on /dev, made read-only
+        (mounted read-write in step 5, as runc does, so that the mounts,
+        mount points and devices below it could be made);
+    11. linux.rootfsPropagation applied to the new "/";
+    12. root.readonly: / is made read-only (its other flags kept).
    rootfs_abs: the absolute, already-resolved root.path (trusted: the
    bundle's owner chose it).  bundle_abs: the absolute bundle directory;
    relative bind-mount sources are taken relative to it, as runc does.
@@ -60,13 +66,46 @@
    createContainer hooks run (hooks.c, init.c); its failure stops the
    setup.
    Refused: relative destinations or "/" (husk is stricter than runc),
-   filesystem data and superblock flags (sync, dirsync, mand, lazytime,
-   iversion) on bind mounts (a bind has no superblock of its own; changing
-   the source's would change the host), idmap without uidMappings and
-   gidMappings. */
+   superblock flags (sync, dirsync, mand, lazytime, iversion) on bind
+   mounts (a bind has no superblock of its own; changing the source's
+   would change the host), idmap without uidMappings and gidMappings.
+   Filesystem data on a bind mount ("mode=755") is ignored, as the kernel
+   ignores it for runc (mounts_check warns). */
 typedef int (*mounts_before_pivot_fn) (void *data, struct husk_error **err);
 int mounts_setup_rootfs (const struct oci_config *c, int new_ns, const char *rootfs_abs, const char *bundle_abs,
                          bool no_pivot, mounts_before_pivot_fn before_pivot, void *data, struct husk_error **err);
+
+/* At create, in husk: reads mounts[]'s options (the errors the init would
+   meet) and warns, once per entry, about filesystem options on a bind
+   mount, which the kernel ignores. */
+int mounts_check (const struct oci_config *c, struct husk_error **err);
+
+/* With a new user namespace, the init's root is a mapped uid that may not
+   reach a bind source husk can (a 0700 directory of the host's root), so
+   husk opens the sources, as runc does (its mount sources fds): in husk,
+   after clone3 and RECORDED, mounts_send_sources enters the init's mount
+   namespace, opens each bind source of mounts[] there (O_PATH), comes
+   back and sends them to the init, one SYNC_MOUNT_SOURCE each; the init
+   receives them first thing after RECORDED (mounts_receive_sources), and
+   mounts_setup_rootfs binds from them and closes them all right after
+   mounts[] (before any hook runs: no descriptor of the host's tree
+   reaches the container's process, CVE-2024-21626).  Both do nothing
+   without a new user namespace, or without bind mounts.  new_flags and
+   clone_flags: the plan's (namespaces.h). */
+int mounts_send_sources (const struct oci_config *c, int new_flags, int clone_flags, int pid,
+                         const char *bundle_abs, int sync_fd, struct husk_error **err);
+int mounts_receive_sources (const struct oci_config *c, int new_flags, int clone_flags, int sync_fd,
+                            struct husk_error **err);
+
+/* Within the mounts subsystem (mounts.c, mounts_sources.c): whether
+   mounts[] entry m is a bind mount (not a remount) with a source; its
+   source as a path (relative ones are relative to the bundle, as runc has
+   it; malloc'd); the received descriptor of mounts[i]'s source, or -1;
+   closing them all (n: mounts.n). */
+bool mounts_is_bind_source (const struct oci_mount *m);
+char *mounts_bind_source (const struct oci_mount *m, const char *bundle_abs);
+int mounts_source_fd (size_t i);
+void mounts_close_sources (size_t n);
 
 /* Helpers shared with devices.c and sysctl.c. */
 

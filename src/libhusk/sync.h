@@ -33,6 +33,10 @@
      child -> parent  SYNC_SECCOMP    the seccomp notify listener, as
                                       SCM_RIGHTS: the parent sends it to
                                       linux.seccomp.listenerPath
+     parent -> child  SYNC_MOUNT_SOURCE right after RECORDED, with a new
+                                      user namespace: a bind source of
+                                      mounts[] (text: its index), opened by
+                                      husk, as SCM_RIGHTS (mounts.h)
    The uid/gid maps of a new user namespace need no message: the parent
    writes them before RECORDED, and the init does nothing before that.
    Later issues add kinds. */
@@ -48,6 +52,7 @@ enum sync_kind
   SYNC_TIMENS,
   SYNC_TIMENS_DONE,
   SYNC_SECCOMP,
+  SYNC_MOUNT_SOURCE,
 };
 
 struct sync_header

@@ -69,3 +69,28 @@ teardown() {
   update_config "$BUNDLE" '.linux.maskedPaths = [] | .linux.readonlyPaths = ["/proc/sys", "sys"]'
   ctr_fails 'config\.json: linux\.readonlyPaths\[1\]: must be an absolute path'
 }
+
+@test "--no-pivot: a process that unshares user, mount and pid namespaces cannot mount a procfs (or sysfs) without the masked paths, as with runc" {
+  # The host's /proc and /sys stay in the mount namespace under the
+  # chroot: fully visible, they would let the kernel allow a new procfs
+  # or sysfs there (mount_too_revealing), unmasked.  runc unmounts them
+  # first; so does husk.
+  ln -s busybox "$BUNDLE/rootfs/bin/unshare"
+  mkdir -p "$BUNDLE/rootfs/mnt"
+  update_config "$BUNDLE" '.linux.maskedPaths = ["/proc/timer_list", "/proc/kcore"]'
+  set_args "$BUNDLE" sh -c 'cat /proc/timer_list | wc -c
+    unshare -Urmpf mount -t proc proc /mnt 2>&1 && echo proc-mounted
+    unshare -Urmnf mount -t sysfs sysfs /mnt 2>&1 && echo sysfs-mounted; true'
+  local pivot
+  for pivot in --no-pivot ""; do
+    hrun husk run $pivot --bundle "$BUNDLE" "$CTR"
+    assert_ok
+    assert_line --index 0 0
+    # The unshare worked; the mounts did not.
+    assert_line --index 1 --partial "permission denied"
+    assert_line --index 2 --partial "permission denied"
+    refute_output --partial mounted
+    assert_no_leftovers "$CTR"
+    assert_host_mounts_unchanged
+  done
+}

@@ -74,6 +74,40 @@ setup() {
   assert_no_leftovers "$CTR"
 }
 
+@test "bind sources only the caller can reach: husk opens them, as runc does; no descriptor reaches the process" {
+  # A 0700 directory of the host's root: the container's mapped root
+  # (host uid $UID_BASE) cannot look up anything below it.
+  local private=$BATS_TEST_TMPDIR/private
+  mkdir -p "$private/dir"
+  echo secret >"$private/dir/f"
+  echo single >"$private/file"
+  chmod 0700 "$private"
+  update_config "$BUNDLE" '.mounts += [
+      {destination: "/data", type: "bind", source: ($p + "/dir"), options: ["rbind", "ro"]},
+      {destination: "/one", type: "bind", source: ($p + "/file"), options: ["bind"]},
+      {destination: "/run", type: "tmpfs", source: "tmpfs"}]' --arg p "$private"
+  # sh stays pid 1 (the last command is a builtin): its fds are what the
+  # container's process was given, and the pipe of each $(readlink).
+  set_args "$BUNDLE" sh -c 'cat /data/f /one; touch /data/new 2>/dev/null || echo data-ro;
+    for f in /proc/1/fd/*; do echo "fd ${f##*/} $(readlink $f)"; done; true'
+  hrun husk run --bundle "$BUNDLE" "$CTR"
+  assert_ok
+  assert_line --index 0 secret
+  assert_line --index 1 single
+  assert_line --index 2 data-ro
+  local fds
+  fds=$(grep '^fd ' <<<"$output" | grep -v ' pipe:' | awk '{ print $2 }' | tr '\n' ' ')
+  assert_equal "$fds" "0 1 2 "
+  refute_output --partial "$private"
+  assert_no_leftovers "$CTR"
+
+  # A missing source: one line naming the entry, nothing left.
+  update_config "$BUNDLE" '.mounts[-3].source = ($p + "/missing")' --arg p "$private"
+  hrun husk run --bundle "$BUNDLE" "$CTR"
+  assert_error_line 'config\.json: mounts\[1\]: bind source ".*/private/missing": no such file or directory'
+  assert_no_leftovers "$CTR"
+}
+
 @test "a terminal under a user namespace: the pty is the stdio of a non-root process, made by the mapped root" {
   local recvtty="$HUSK_BUILDDIR/tests/integration/recvtty" sock="$BATS_TEST_TMPDIR/console.sock"
   [[ -x "$recvtty" ]] || fail "recvtty is not built: run 'make check' in HUSK_BUILDDIR"

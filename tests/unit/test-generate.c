@@ -62,14 +62,16 @@ test_gen_writer (void)
 }
 
 static void
-test_spec_default (bool rootless)
+test_spec_default (bool rootless, bool cgroup_ns)
 {
-  const char *v = rootless ? "rootless" : "default";
-  struct oci_spec_default_options o = { .rootless = rootless, .host_uid = 1234, .host_gid = 5678 };
+  const char *v = rootless ? (cgroup_ns ? "rootless, cgroup v2" : "rootless") : (cgroup_ns ? "cgroup v2" : "default");
+  struct oci_spec_default_options o
+      = { .rootless = rootless, .host_uid = 1234, .host_gid = 5678, .cgroup_ns = cgroup_ns };
   char *json = NULL, *err = NULL;
   size_t len = 0;
   int ret = oci_spec_default_generate (&o, &json, &len, &err);
-  tap_ok (ret == 0 && json && len > 0 && json[len - 1] == '\n', "spec %s: generated, newline-terminated", v);
+  tap_ok (ret == 0 && json && len > 0 && json[len - 1] == '}' && strlen (json) == len,
+          "spec %s: generated, without a final newline (as runc's)", v);
   if (ret < 0)
     {
       free (err);
@@ -86,17 +88,18 @@ test_spec_default (bool rootless)
       tap_ok (c->hostname && strcmp (c->hostname, "husk") == 0, "spec %s: hostname husk", v);
       tap_ok (c->mounts.n == 7, "spec %s: 7 mounts", v);
       struct oci_linux *l = c->linux_;
-      bool has_user = false, has_net = false, known = true;
+      bool has_user = false, has_net = false, has_cgroup = false, known = true;
       for (size_t i = 0; l && i < l->namespaces.n; i++)
         {
           const char *t = l->namespaces.v[i].type;
           has_user |= strcmp (t, "user") == 0;
           has_net |= strcmp (t, "network") == 0;
+          has_cgroup |= strcmp (t, "cgroup") == 0;
           known &= oci_namespace_kind_find (t) != NULL;
         }
-      tap_ok (l && known && has_user == rootless && has_net == !rootless,
-              "spec %s: namespaces known; user %s, network %s", v, rootless ? "yes" : "no",
-              rootless ? "no" : "yes");
+      tap_ok (l && known && has_user == rootless && has_net == !rootless && has_cgroup == cgroup_ns,
+              "spec %s: namespaces known; user %s, network %s, cgroup %s", v, rootless ? "yes" : "no",
+              rootless ? "no" : "yes", cgroup_ns ? "yes" : "no");
       if (rootless)
         tap_ok (l && l->uid_mappings.n == 1 && l->uid_mappings.v[0].host_id == 1234
                     && l->uid_mappings.v[0].container_id == 0 && l->uid_mappings.v[0].size == 1
@@ -233,10 +236,11 @@ test_features (void)
 int
 main (void)
 {
-  tap_plan (30);
+  tap_plan (38);
   test_gen_writer ();
-  test_spec_default (false);
-  test_spec_default (true);
+  test_spec_default (false, false);
+  test_spec_default (true, false);
+  test_spec_default (false, true);
   test_features ();
   return tap_done ();
 }

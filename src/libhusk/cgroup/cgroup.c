@@ -10,12 +10,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <linux/magic.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cgroup.h"
 #include "cleanup.h"
+#include "manage.h"
 
 const char *
 cgroup_layout_name (enum cgroup_layout l)
@@ -778,4 +781,12 @@ cgroup_destroy (const struct cgroup *cg, struct husk_error **err)
         }
     }
   return 0;
+}
+
+/* runc's test (cgroups.IsCgroup2UnifiedMode): cgroup2 at /sys/fs/cgroup. */
+bool
+cgroup_host_unified (void)
+{
+  struct statfs sfs;
+  return statfs ("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC;
 }

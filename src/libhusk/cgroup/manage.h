@@ -36,6 +36,9 @@ int container_pids (const char *root, const char *id, pid_t **pids, size_t *n, s
 /* runc's `events --stats` object for the container: {"type":"stats","id":..,"data":{..}}.
  *running: whether the container is still running (events stops when not). */
 int container_stats (const char *root, const char *id, char **json, bool *running, struct husk_error **err);
+/* `spec`: whether the host has only the unified hierarchy (cgroup2 on
+   /sys/fs/cgroup), where runc's default config has a cgroup namespace. */
+bool cgroup_host_unified (void);
 /* The count of OOM kills in the container's cgroup, for `events`. */
 int container_oom_kills (const char *root, const char *id, long long *n, struct husk_error **err);
 
