@@ -23,6 +23,7 @@
 #include "caps.h"
 #include "cgroup/manage.h"
 #include "cleanup.h"
+#include "container.h"
 #include "exec.h"
 #include "identity.h"
 #include "lsm.h"
@@ -679,7 +680,8 @@ exec_run (const struct exec_opts *o, int *exit_status, struct husk_error **err)
   /* The container's profile applies to every process in it; a notify
      filter's listener goes to the seccomp agent, as at create. */
   _cleanup_seccomp_ struct seccomp_program *seccomp = NULL;
-  if (seccomp_compile (c->linux_ ? c->linux_->seccomp : NULL, o->root, &seccomp, err) < 0)
+  _cleanup_free_ char *seccomp_cache = container_seccomp_cache_dir ();
+  if (seccomp_compile (c->linux_ ? c->linux_->seccomp : NULL, seccomp_cache, &seccomp, err) < 0)
     return -1;
   struct exec_agent agent = { .profile = seccomp && seccomp->notify ? c->linux_->seccomp : NULL, .st = st,
                               .dirfd = dirfd };

@@ -1,6 +1,6 @@
 /* linux.seccomp: compiled with libseccomp in the parent (or taken from the
-   program cache in the state root), installed by the init with seccomp(2),
-   the notify listener handed to the seccomp agent. */
+   program cache, in the directory the lifecycle names), installed by the
+   init with seccomp(2), the notify listener handed to the seccomp agent. */
 #include <config.h>
 
 #include <ctype.h>
@@ -27,7 +27,6 @@
 #include "oci_tables.h"
 #include "seccomp_filter.h"
 #include "sha256.h"
-#include "state.h"
 
 #define P "config.json: linux.seccomp"
 
@@ -559,19 +558,18 @@ compile_program (const struct oci_seccomp *s, uint32_t default_action, struct se
   return 0;
 }
 
-/* ---- the program cache: <root>/.seccomp/<key>.bpf ----
+/* ---- the program cache: <cache dir>/<key>.bpf ----
 
    Engines give every container the same profile, and compiling podman's
    takes libseccomp ~14 ms of CPU, most of what create costs.  The program
-   is kept under the SHA-256 of everything that decides it.  The directory
-   and each entry are used only when they are owned by husk's euid and
-   writable by it alone, an entry only when its header carries the key and
-   the digest of the program that follows; anything else is ignored and
-   the profile compiled as without a cache.  The directory's name starts
-   with "." so that it can never be a container's state dir (container ids
-   must not), and `list` and `delete` pass it by. */
+   is kept under the SHA-256 of everything that decides it, in a directory
+   of husk's own that the lifecycle names (container_seccomp_cache_dir),
+   never in a --root an engine gave.  The directory and each entry are used
+   only when they are owned by husk's euid and writable by it alone, the
+   directory not a symlink, an entry only when its header carries the key
+   and the digest of the program that follows; anything else is ignored and
+   the profile compiled as without a cache. */
 
-#define CACHE_DIR ".seccomp"
 #define CACHE_MAGIC "husk-bpf"          /* 8 bytes, no NUL */
 
 struct cache_header
@@ -667,24 +665,34 @@ cache_owned (const struct stat *st)
   return st->st_uid == geteuid () && (st->st_mode & (S_IWGRP | S_IWOTH)) == 0;
 }
 
-/* <root>/.seccomp, made 0700 if missing, or -1 when it cannot be trusted. */
+/* dir, made 0700 if missing (its parent too, but no further up), or -1
+   when it cannot be trusted. */
 static int
-cache_open (const char *root)
+cache_open (const char *dir)
 {
-  _cleanup_close_ int rootfd = -1;
-  if (state_root_open (root, true, &rootfd, NULL) < 0 || rootfd < 0)
+  _cleanup_free_ char *parent = xstrdup (dir);
+  char *slash = strrchr (parent, '/');
+  if (slash == NULL || slash == parent || slash[1] == '\0')
     return -1;
-  if (mkdirat (rootfd, CACHE_DIR, 0700) < 0 && errno != EEXIST)
+  *slash = '\0';
+  const char *name = slash + 1;
+  if (mkdir (parent, 0700) < 0 && errno != EEXIST)
     {
-      log_debug ("seccomp cache: mkdir %s/" CACHE_DIR ": %s", root, strerror (errno));
+      log_debug ("seccomp cache: mkdir %s: %s", parent, strerror (errno));
       return -1;
     }
-  _cleanup_close_ int fd = openat (rootfd, CACHE_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  _cleanup_close_ int parentfd = open (parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (parentfd < 0 || (mkdirat (parentfd, name, 0700) < 0 && errno != EEXIST))
+    {
+      log_debug ("seccomp cache: mkdir %s: %s", dir, strerror (errno));
+      return -1;
+    }
+  _cleanup_close_ int fd = openat (parentfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   struct stat st;
   if (fd < 0 || fstat (fd, &st) < 0 || !S_ISDIR (st.st_mode) || !cache_owned (&st))
     {
-      log_debug ("seccomp cache: %s/" CACHE_DIR " is not a directory of uid %u writable by it alone: not used",
-                 root, (unsigned) geteuid ());
+      log_debug ("seccomp cache: %s is not a directory of uid %u writable by it alone: not used", dir,
+                 (unsigned) geteuid ());
       return -1;
     }
   return steal_fd (&fd);
@@ -781,7 +789,7 @@ cache_store (int dirfd, const char *name, const unsigned char key[SHA256_DIGEST_
 }
 
 int
-seccomp_compile (const struct oci_seccomp *s, const char *cache_root, struct seccomp_program **out,
+seccomp_compile (const struct oci_seccomp *s, const char *cache_dir, struct seccomp_program **out,
                  struct husk_error **err)
 {
   *out = NULL;
@@ -804,7 +812,7 @@ seccomp_compile (const struct oci_seccomp *s, const char *cache_root, struct sec
      rest (actions, arguments, architectures) held for this very key. */
   unsigned char key[SHA256_DIGEST_SIZE];
   char name[2 * SHA256_DIGEST_SIZE + sizeof ".bpf"];
-  _cleanup_close_ int cache = cache_root ? cache_open (cache_root) : -1;
+  _cleanup_close_ int cache = cache_dir ? cache_open (cache_dir) : -1;
   if (cache >= 0)
     {
       cache_key (s, key);

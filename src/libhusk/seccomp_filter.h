@@ -25,11 +25,12 @@ struct seccomp_program
    1.1 compiles it (a rule with two conditions on one argument becomes one
    rule per condition; with a default that denies, syscalls above the
    largest the profile names get ENOSYS).  The init inherits the program and
-   only installs it.  With cache_root (--root), the program is taken from,
-   or stored in, the cache <cache_root>/.seccomp/<SHA-256 key>.bpf, used
-   only when it passes every check (seccomp_filter.c says which); NULL:
-   always compiled. */
-int seccomp_compile (const struct oci_seccomp *s, const char *cache_root, struct seccomp_program **out,
+   only installs it.  With cache_dir (the lifecycle's choice, a
+   directory husk owns: container_seccomp_cache_dir), the program is taken
+   from, or stored in, <cache_dir>/<SHA-256 key>.bpf, used only when it
+   passes every check (seccomp_filter.c says which); NULL: always
+   compiled. */
+int seccomp_compile (const struct oci_seccomp *s, const char *cache_dir, struct seccomp_program **out,
                      struct husk_error **err);
 void seccomp_program_free (struct seccomp_program *p);
 
