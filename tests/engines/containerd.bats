@@ -243,6 +243,17 @@ remove() {
   assert_ok
   assert_output $'Seccomp:\t0'
   assert_clean
+  # The runc root the shim gives (its --runc-root, or
+  # /run/containerd/runc, plus the namespace) holds nothing of husk's once
+  # the containers are gone: the compiled program is cached elsewhere.
+  erun ctr_ run --rm --seccomp "$IMAGE" "$ID" true
+  assert_ok
+  assert_clean
+  assert_runtime_clean "$ID" "/run/containerd/runc/$NS"
+  local root
+  for root in "$E/husk/$NS" "/run/containerd/runc/$NS"; do
+    [[ -z "$(ls -A "$root" 2>/dev/null)" ]] || fail "$root holds: $(ls -A "$root")"
+  done
 }
 
 @test "ctr run --uidmap/--gidmap: a user namespace" {
