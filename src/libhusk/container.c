@@ -73,6 +73,19 @@ seccomp_freep (struct seccomp_program **p)
 
 #define _cleanup_plan_ __attribute__ ((cleanup (namespaces_plan_close)))
 
+#define SECCOMP_CACHE_NAME ".seccomp-cache"
+
+char *
+container_seccomp_cache_dir (void)
+{
+  if (geteuid () == 0)
+    return xstrdup ("/run/husk/" SECCOMP_CACHE_NAME);
+  const char *xdg = getenv ("XDG_RUNTIME_DIR");
+  if (xdg == NULL || xdg[0] != '/')
+    return NULL;
+  return xasprintf ("%s/husk/" SECCOMP_CACHE_NAME, xdg);
+}
+
 int
 container_check_supported (const struct oci_config *c, struct husk_error **err)
 {
@@ -544,7 +557,8 @@ create_holding_lock (const struct container_create_opts *o, int *rootfd_out, int
   /* Compiled here, so that a bad profile fails before anything is made;
      the init inherits the program and only installs it. */
   _cleanup_seccomp_ struct seccomp_program *seccomp = NULL;
-  if (seccomp_compile (c->linux_ ? c->linux_->seccomp : NULL, o->root, &seccomp, err) < 0)
+  _cleanup_free_ char *seccomp_cache = container_seccomp_cache_dir ();
+  if (seccomp_compile (c->linux_ ? c->linux_->seccomp : NULL, seccomp_cache, &seccomp, err) < 0)
     return -1;
   _cleanup_free_ char *root_path
       = c->root->path[0] == '/' ? xstrdup (c->root->path) : xasprintf ("%s/%s", bundle, c->root->path);

@@ -27,6 +27,15 @@ struct container_create_opts
 
 /* Every config member husk does not apply yet is refused, naming it
    (`config.json: linux.resources: not supported yet`); never ignored. */
+/* Where the compiled seccomp programs are cached (seccomp_compile): a
+   directory husk owns, never inside a --root the caller gave, where it
+   would outlive the containers (containerd's /run/containerd/runc/<ns>):
+   /run/husk/.seccomp-cache for root, $XDG_RUNTIME_DIR/husk/.seccomp-cache
+   for another user, NULL (no cache) without an absolute XDG_RUNTIME_DIR.
+   The name starts with ".", which no container id does, so that it never
+   meets a container's state dir under the default --root, /run/husk. */
+char *container_seccomp_cache_dir (void);
+
 int container_check_supported (const struct oci_config *c, struct husk_error **err);
 
 /* Parses and checks <bundle>/config.json, makes the state dir, clones the

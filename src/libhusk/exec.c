@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -23,6 +24,7 @@
 #include "caps.h"
 #include "cgroup/manage.h"
 #include "cleanup.h"
+#include "container.h"
 #include "exec.h"
 #include "identity.h"
 #include "lsm.h"
@@ -608,12 +610,13 @@ read_messages (const struct exec_opts *o, const struct exec_agent *agent, int so
    --ignore-paused; its saved config; its cgroups. */
 static int
 open_container (const struct exec_opts *o, int *rootfd, int *dirfd, struct husk_state **st,
-                int *pidfd, struct oci_config **c, struct cgroup **cg, struct husk_error **err)
+                int *pidfd, struct oci_config **c, struct cgroup **cg, bool *paused, struct husk_error **err)
 {
   if (state_root_open (o->root, false, rootfd, err) < 0 || state_open (*rootfd, o->id, false, dirfd, err) < 0
       || state_read (*dirfd, o->id, st, err) < 0)
     return -1;
   enum state_status s = state_status (*dirfd, *st);
+  *paused = s == STATE_PAUSED;
   if (s == STATE_PAUSED && !o->ignore_paused)
     return husk_error_set (err, "cannot exec in a paused container \"%s\" (use --ignore-paused to override)",
                            o->id);
@@ -680,13 +683,15 @@ exec_run (const struct exec_opts *o, int *exit_status, struct husk_error **err)
   _cleanup_config_ struct oci_config *c = NULL;
   _cleanup_cgroup_ struct cgroup *cg = NULL;
   _cleanup_process_ struct oci_process *p = NULL;
-  if (open_container (o, &rootfd, &dirfd, &st, &init_pidfd, &c, &cg, err) < 0
+  bool paused = false;
+  if (open_container (o, &rootfd, &dirfd, &st, &init_pidfd, &c, &cg, &paused, err) < 0
       || build_process (o, c, &p, err) < 0 || check_process (o, c, p, err) < 0)
     return -1;
   /* The container's profile applies to every process in it; a notify
      filter's listener goes to the seccomp agent, as at create. */
   _cleanup_seccomp_ struct seccomp_program *seccomp = NULL;
-  if (seccomp_compile (c->linux_ ? c->linux_->seccomp : NULL, o->root, &seccomp, err) < 0)
+  _cleanup_free_ char *seccomp_cache = container_seccomp_cache_dir ();
+  if (seccomp_compile (c->linux_ ? c->linux_->seccomp : NULL, seccomp_cache, &seccomp, err) < 0)
     return -1;
   struct exec_agent agent = { .profile = seccomp && seccomp->notify ? c->linux_->seccomp : NULL, .st = st,
                               .dirfd = dirfd };
@@ -742,6 +747,15 @@ exec_run (const struct exec_opts *o, int *exit_status, struct husk_error **err)
     .sync_fd = child_end, .preserve_fds = o->preserve_fds, .self = self, .lsm_proc = lsm_proc,
     .keyring = st->no_new_keyring ? NULL : st->id,
   };
+  /* The shared lock keeps delete (and pause) out until the process is in
+     the container.  But a paused container's cgroup freezes the helper as
+     it joins, until resume: held across that (by the helper too, which
+     shares the lock's open file), the lock would keep resume, kill and
+     delete waiting for ever behind a frozen process.  So it goes first,
+     with --ignore-paused; a container that is not paused cannot freeze
+     under the join meanwhile, since pause waits for the lock. */
+  if (paused && flock (dirfd, LOCK_UN) < 0)
+    return husk_error_sys (err, errno, "unlock container \"%s\"", o->id);
   pid_t helper = fork ();
   if (helper < 0)
     return husk_error_sys (err, errno, "fork");

@@ -1,12 +1,13 @@
 /* linux.seccomp: compiled with libseccomp in the parent (or taken from the
-   program cache in the state root), installed by the init with seccomp(2),
-   the notify listener handed to the seccomp agent. */
+   program cache, in the directory the lifecycle names), installed by the
+   init with seccomp(2), the notify listener handed to the seccomp agent. */
 #include <config.h>
 
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <seccomp.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -26,7 +27,6 @@
 #include "oci_tables.h"
 #include "seccomp_filter.h"
 #include "sha256.h"
-#include "state.h"
 
 #define P "config.json: linux.seccomp"
 
@@ -204,27 +204,21 @@ compile_archs (scmp_filter_ctx ctx, const struct oci_seccomp *s, struct husk_err
   return 0;
 }
 
+/* The conditions of one rule.  *split: two of them test the same
+   argument, which libseccomp cannot put in one rule (EINVAL). */
 static int
-compile_args (const struct oci_seccomp_syscall *sc, size_t idx, struct scmp_arg_cmp *cmps,
+compile_args (const struct oci_seccomp_syscall *sc, size_t idx, struct scmp_arg_cmp *cmps, bool *split,
               struct husk_error **err)
 {
   bool seen[6] = { false };
-  if (sc->args.n > 6)
-    return husk_error_set (err, P ".syscalls[%zu].args: at most 6 conditions (one per argument)", idx);
+  *split = false;
   for (size_t j = 0; j < sc->args.n; j++)
     {
       const struct oci_seccomp_arg *a = &sc->args.v[j];
       if (a->index > 5)
         return husk_error_set (err, P ".syscalls[%zu].args[%zu].index: %u is out of range (0-5)", idx, j,
                                a->index);
-      /* libseccomp cannot AND two conditions on one argument; runc splits
-         them into rules that are ORed, which can allow far more than the
-         profile says.  Refused instead. */
-      if (seen[a->index])
-        return husk_error_set (err,
-                               P ".syscalls[%zu].args[%zu]: a second condition on argument %u: "
-                               "libseccomp cannot combine them",
-                               idx, j, a->index);
+      *split |= seen[a->index];
       seen[a->index] = true;
       size_t k = 0;
       while (k < sizeof operators / sizeof *operators && strcmp (operators[k].name, a->op) != 0)
@@ -240,6 +234,25 @@ compile_args (const struct oci_seccomp_syscall *sc, size_t idx, struct scmp_arg_
   return 0;
 }
 
+/* The rule for syscall nr.  Conditions on distinct arguments must all
+   hold (one rule).  When two test the same argument, each condition
+   becomes a rule of its own, so that any one of them takes the action:
+   what runc 1.1 does (seccomp_linux.go, matchCall), and what the profiles
+   written for it expect (docs/runc-differences.md). */
+static int
+add_rule (scmp_filter_ctx ctx, uint32_t action, int nr, const struct scmp_arg_cmp *cmps, size_t n, bool split)
+{
+  if (!split)
+    return seccomp_rule_add_array (ctx, action, nr, (unsigned) n, cmps);
+  for (size_t k = 0; k < n; k++)
+    {
+      int r = seccomp_rule_add_array (ctx, action, nr, 1, &cmps[k]);
+      if (r < 0 && r != -EEXIST)
+        return r;
+    }
+  return 0;
+}
+
 static int
 compile_syscalls (scmp_filter_ctx ctx, const struct oci_seccomp *s, uint32_t default_action,
                   struct husk_error **err)
@@ -250,9 +263,11 @@ compile_syscalls (scmp_filter_ctx ctx, const struct oci_seccomp *s, uint32_t def
       char path[64];
       snprintf (path, sizeof path, P ".syscalls[%zu]", i);
       uint32_t action;
-      struct scmp_arg_cmp cmps[6];
+      /* More than six conditions test some argument twice: split. */
+      _cleanup_free_ struct scmp_arg_cmp *cmps = xcalloc (sc->args.n + 1, sizeof *cmps);
+      bool split;
       if (resolve_action (sc->action, &sc->errno_ret, path, "errnoRet", &action, err) < 0
-          || compile_args (sc, i, cmps, err) < 0)
+          || compile_args (sc, i, cmps, &split, err) < 0)
         return -1;
       /* libseccomp refuses a rule that repeats the default (EACCES): it
          would change nothing. */
@@ -267,11 +282,187 @@ compile_syscalls (scmp_filter_ctx ctx, const struct oci_seccomp *s, uint32_t def
               log_debug ("%s.names[%zu]: unknown syscall \"%s\": skipped", path, j, sc->names.v[j]);
               continue;
             }
-          int r = seccomp_rule_add_array (ctx, action, nr, (unsigned) sc->args.n, cmps);
+          int r = add_rule (ctx, action, nr, cmps, sc->args.n, split);
           if (r < 0)
             return husk_error_sys (err, -r, "%s: add the rule for \"%s\"", path, sc->names.v[j]);
         }
     }
+  return 0;
+}
+
+/* ---- syscalls newer than the profile: ENOSYS ----
+
+   A profile names the syscalls its author knew of.  With a default that
+   denies (errno, kill, trap, notify), a syscall added to the kernel later
+   gets that default, and glibc, which falls back to the older syscall
+   only on ENOSYS (clone3 -> clone, faccessat2 -> faccessat), fails
+   instead.  So, as runc 1.1 does (libcontainer/seccomp/patchbpf), a stub
+   before libseccomp's program answers ENOSYS for every syscall number
+   above the largest the profile names, per architecture: the profile's
+   architectures and the native one (runc 1.1.13 and later; 1.1.5 takes
+   only the listed ones, see docs/runc-differences.md).  Not with a default
+   that lets syscalls run (allow, log, trace: a tracer handles new
+   syscalls itself), nor with ENOSYS as the default errno, which already
+   says the same. */
+
+#define X32_SYSCALL_BIT 0x40000000U
+#define RET_ENOSYS (SECCOMP_RET_ERRNO | ENOSYS)
+#define ENOSYS_MAX_ARCHS 32        /* more than libseccomp knows */
+
+/* One architecture of the filter.  x86_64 and x32 share AUDIT_ARCH_X86_64
+   (x32 sets X32_SYSCALL_BIT in the number), so each tests the bit. */
+struct enosys_arch
+{
+  uint32_t audit;                  /* seccomp_data.arch */
+  enum { NR_ANY, NR_NOT_X32, NR_X32 } mode;
+  bool s390;                       /* unknown numbers arrive as 0 (setup(2)), see below */
+  uint32_t max;                    /* the largest number the profile names */
+};
+
+static bool
+enosys_wanted (const struct oci_seccomp *s, uint32_t default_action)
+{
+  static const char *const lets_run[] = { "SCMP_ACT_ALLOW", "SCMP_ACT_LOG", "SCMP_ACT_TRACE" };
+  for (size_t i = 0; i < sizeof lets_run / sizeof *lets_run; i++)
+    if (strcmp (s->default_action, lets_run[i]) == 0)
+      return false;
+  return default_action != SCMP_ACT_ERRNO (ENOSYS);
+}
+
+/* The largest number of any name of the profile (whatever its rule's
+   action) on arch; 0 when it names none there. */
+static uint32_t
+enosys_max (const struct oci_seccomp *s, uint32_t arch)
+{
+  int max = 0;
+  for (size_t i = 0; i < s->syscalls.n; i++)
+    for (size_t j = 0; j < s->syscalls.v[i].names.n; j++)
+      {
+        /* Negative: unknown, or a pseudo-number (socketcall's on x86). */
+        int nr = seccomp_syscall_resolve_name_arch (arch, s->syscalls.v[i].names.v[j]);
+        if (nr > max)
+          max = nr;
+      }
+  return (uint32_t) max;
+}
+
+/* The filter's architectures (compile_archs checked them), the native one
+   first, each once. */
+static size_t
+enosys_archs (const struct oci_seccomp *s, struct enosys_arch *out, size_t cap)
+{
+  size_t n = 0;
+  for (size_t i = 0; i <= s->architectures.n && n < cap; i++)
+    {
+      uint32_t token = i == 0 ? seccomp_arch_native () : resolve_arch (s->architectures.v[i - 1]);
+      bool dup = false;
+      for (size_t k = 0; k < i && !dup; k++)
+        dup = (k == 0 ? seccomp_arch_native () : resolve_arch (s->architectures.v[k - 1])) == token;
+      uint32_t max = dup ? 0 : enosys_max (s, token);
+      if (max == 0)
+        continue;
+      out[n++] = (struct enosys_arch){
+        .audit = token == SCMP_ARCH_X32 ? SCMP_ARCH_X86_64 : token,
+        .mode = token == SCMP_ARCH_X32 ? NR_X32 : token == SCMP_ARCH_X86_64 ? NR_NOT_X32 : NR_ANY,
+        .s390 = token == SCMP_ARCH_S390 || token == SCMP_ARCH_S390X,
+        .max = max,
+      };
+    }
+  return n;
+}
+
+struct bpf_buf
+{
+  struct sock_filter *v;
+  size_t n;
+  size_t ja[2 * ENOSYS_MAX_ARCHS]; /* the jumps to the program, patched at the end */
+  size_t nja;
+};
+
+static void
+bpf_put (struct bpf_buf *b, uint16_t code, uint32_t k, uint8_t jt, uint8_t jf)
+{
+  b->v[b->n++] = (struct sock_filter){ .code = code, .jt = jt, .jf = jf, .k = k };
+}
+
+static void
+bpf_ja_filter (struct bpf_buf *b)
+{
+  b->ja[b->nja++] = b->n;
+  bpf_put (b, BPF_JMP | BPF_JA, 0, 0, 0);
+}
+
+/* For every architecture: if seccomp_data.arch is its, load the number;
+   above max, ENOSYS; else libseccomp's program, which follows.  Every
+   jump but those to the program is short (a few instructions). */
+static struct sock_filter *
+enosys_stub (const struct enosys_arch *a, size_t n, size_t *len)
+{
+  /* At most 9 instructions per architecture, and the first load. */
+  struct bpf_buf b = { .v = xcalloc (1 + n * 9, sizeof *b.v) };
+  bpf_put (&b, BPF_LD | BPF_W | BPF_ABS, offsetof (struct seccomp_data, arch), 0, 0);
+  bool *done = xcalloc (n, sizeof *done);
+  for (size_t i = 0; i < n; i++)
+    {
+      if (done[i])
+        continue;
+      size_t jeq = b.n;
+      bpf_put (&b, BPF_JMP | BPF_JEQ | BPF_K, a[i].audit, 0, 0);
+      bpf_put (&b, BPF_LD | BPF_W | BPF_ABS, offsetof (struct seccomp_data, nr), 0, 0);
+      /* s390(x): a number the kernel does not know reaches the filter as
+         0, the long-gone setup(2), which nothing calls any more. */
+      if (a[i].s390)
+        {
+          bpf_put (&b, BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1);
+          bpf_put (&b, BPF_RET | BPF_K, RET_ENOSYS, 0, 0);
+        }
+      for (size_t k = i; k < n; k++)
+        {
+          if (a[k].audit != a[i].audit)
+            continue;
+          done[k] = true;
+          /* The other mode skips this test. */
+          if (a[k].mode != NR_ANY)
+            bpf_put (&b, BPF_JMP | BPF_JSET | BPF_K, X32_SYSCALL_BIT, a[k].mode == NR_X32 ? 0 : 3,
+                     a[k].mode == NR_X32 ? 3 : 0);
+          bpf_put (&b, BPF_JMP | BPF_JGT | BPF_K, a[k].max, 0, 1);
+          bpf_put (&b, BPF_RET | BPF_K, RET_ENOSYS, 0, 0);
+          bpf_ja_filter (&b);
+        }
+      bpf_ja_filter (&b);
+      /* Another architecture: the next test, or the program. */
+      b.v[jeq].jf = (uint8_t) (b.n - jeq - 1);
+    }
+  free (done);
+  for (size_t i = 0; i < b.nja; i++)
+    b.v[b.ja[i]].k = (uint32_t) (b.n - b.ja[i] - 1);
+  *len = b.n;
+  return b.v;
+}
+
+/* The stub before p's program, when the profile wants one. */
+static int
+enosys_prepend (const struct oci_seccomp *s, uint32_t default_action, struct seccomp_program *p,
+                struct husk_error **err)
+{
+  struct enosys_arch archs[ENOSYS_MAX_ARCHS];
+  size_t n = enosys_wanted (s, default_action) ? enosys_archs (s, archs, sizeof archs / sizeof *archs) : 0;
+  if (n == 0)
+    return 0;
+  size_t len;
+  _cleanup_free_ struct sock_filter *stub = enosys_stub (archs, n, &len);
+  if (len + p->count > BPF_MAXINSNS)
+    return husk_error_set (err, P ": the compiled filter has %zu instructions (at most %d)", len + p->count,
+                           BPF_MAXINSNS);
+  struct sock_filter *all = xcalloc (len + p->count, sizeof *all);
+  memcpy (all, stub, len * sizeof *all);
+  memcpy (all + len, p->insns, p->count * sizeof *all);
+  free (p->insns);
+  p->insns = all;
+  p->count += len;
+  for (size_t i = 0; i < n; i++)
+    log_debug ("seccomp: ENOSYS for syscall numbers above %u (arch 0x%x%s)", archs[i].max, archs[i].audit,
+               archs[i].mode == NR_X32 ? ", x32" : "");
   return 0;
 }
 
@@ -362,24 +553,23 @@ compile_program (const struct oci_seccomp *s, uint32_t default_action, struct se
     return husk_error_set (err, P ".defaultAction: %s: libseccomp cannot make a filter with it",
                            s->default_action);
   if (compile_archs (ctx, s, err) < 0 || compile_syscalls (ctx, s, default_action, err) < 0
-      || export_bpf (ctx, p, err) < 0)
+      || export_bpf (ctx, p, err) < 0 || enosys_prepend (s, default_action, p, err) < 0)
     return -1;
   return 0;
 }
 
-/* ---- the program cache: <root>/.seccomp/<key>.bpf ----
+/* ---- the program cache: <cache dir>/<key>.bpf ----
 
    Engines give every container the same profile, and compiling podman's
    takes libseccomp ~14 ms of CPU, most of what create costs.  The program
-   is kept under the SHA-256 of everything that decides it.  The directory
-   and each entry are used only when they are owned by husk's euid and
-   writable by it alone, an entry only when its header carries the key and
-   the digest of the program that follows; anything else is ignored and
-   the profile compiled as without a cache.  The directory's name starts
-   with "." so that it can never be a container's state dir (container ids
-   must not), and `list` and `delete` pass it by. */
+   is kept under the SHA-256 of everything that decides it, in a directory
+   of husk's own that the lifecycle names (container_seccomp_cache_dir),
+   never in a --root an engine gave.  The directory and each entry are used
+   only when they are owned by husk's euid and writable by it alone, the
+   directory not a symlink, an entry only when its header carries the key
+   and the digest of the program that follows; anything else is ignored and
+   the profile compiled as without a cache. */
 
-#define CACHE_DIR ".seccomp"
 #define CACHE_MAGIC "husk-bpf"          /* 8 bytes, no NUL */
 
 struct cache_header
@@ -435,7 +625,7 @@ cache_key (const struct oci_seccomp *s, unsigned char key[SHA256_DIGEST_SIZE])
 {
   struct sha256 h;
   sha256_init (&h);
-  key_str (&h, "husk seccomp program 1");
+  key_str (&h, "husk seccomp program 2");
   key_str (&h, PACKAGE_VERSION);
   key_str (&h, HUSK_COMMIT);
   const struct scmp_version *v = seccomp_version ();
@@ -475,24 +665,34 @@ cache_owned (const struct stat *st)
   return st->st_uid == geteuid () && (st->st_mode & (S_IWGRP | S_IWOTH)) == 0;
 }
 
-/* <root>/.seccomp, made 0700 if missing, or -1 when it cannot be trusted. */
+/* dir, made 0700 if missing (its parent too, but no further up), or -1
+   when it cannot be trusted. */
 static int
-cache_open (const char *root)
+cache_open (const char *dir)
 {
-  _cleanup_close_ int rootfd = -1;
-  if (state_root_open (root, true, &rootfd, NULL) < 0 || rootfd < 0)
+  _cleanup_free_ char *parent = xstrdup (dir);
+  char *slash = strrchr (parent, '/');
+  if (slash == NULL || slash == parent || slash[1] == '\0')
     return -1;
-  if (mkdirat (rootfd, CACHE_DIR, 0700) < 0 && errno != EEXIST)
+  *slash = '\0';
+  const char *name = slash + 1;
+  if (mkdir (parent, 0700) < 0 && errno != EEXIST)
     {
-      log_debug ("seccomp cache: mkdir %s/" CACHE_DIR ": %s", root, strerror (errno));
+      log_debug ("seccomp cache: mkdir %s: %s", parent, strerror (errno));
       return -1;
     }
-  _cleanup_close_ int fd = openat (rootfd, CACHE_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  _cleanup_close_ int parentfd = open (parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (parentfd < 0 || (mkdirat (parentfd, name, 0700) < 0 && errno != EEXIST))
+    {
+      log_debug ("seccomp cache: mkdir %s: %s", dir, strerror (errno));
+      return -1;
+    }
+  _cleanup_close_ int fd = openat (parentfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   struct stat st;
   if (fd < 0 || fstat (fd, &st) < 0 || !S_ISDIR (st.st_mode) || !cache_owned (&st))
     {
-      log_debug ("seccomp cache: %s/" CACHE_DIR " is not a directory of uid %u writable by it alone: not used",
-                 root, (unsigned) geteuid ());
+      log_debug ("seccomp cache: %s is not a directory of uid %u writable by it alone: not used", dir,
+                 (unsigned) geteuid ());
       return -1;
     }
   return steal_fd (&fd);
@@ -589,7 +789,7 @@ cache_store (int dirfd, const char *name, const unsigned char key[SHA256_DIGEST_
 }
 
 int
-seccomp_compile (const struct oci_seccomp *s, const char *cache_root, struct seccomp_program **out,
+seccomp_compile (const struct oci_seccomp *s, const char *cache_dir, struct seccomp_program **out,
                  struct husk_error **err)
 {
   *out = NULL;
@@ -612,7 +812,7 @@ seccomp_compile (const struct oci_seccomp *s, const char *cache_root, struct sec
      rest (actions, arguments, architectures) held for this very key. */
   unsigned char key[SHA256_DIGEST_SIZE];
   char name[2 * SHA256_DIGEST_SIZE + sizeof ".bpf"];
-  _cleanup_close_ int cache = cache_root ? cache_open (cache_root) : -1;
+  _cleanup_close_ int cache = cache_dir ? cache_open (cache_dir) : -1;
   if (cache >= 0)
     {
       cache_key (s, key);

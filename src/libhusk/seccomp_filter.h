@@ -18,16 +18,19 @@ struct seccomp_program
 };
 
 /* In the parent, before anything is made: every member checked (an
-   errnoRet on an action without one, an argument index above 5, two
-   conditions on one argument, a flag or architecture this libseccomp or
-   kernel lacks, SCMP_ACT_NOTIFY without listenerPath: each a one-line
-   error naming the member), syscall names libseccomp does not know
-   skipped, and the filter compiled.  The init inherits the program and
-   only installs it.  With cache_root (--root), the program is taken from,
-   or stored in, the cache <cache_root>/.seccomp/<SHA-256 key>.bpf, used
-   only when it passes every check (seccomp_filter.c says which); NULL:
-   always compiled. */
-int seccomp_compile (const struct oci_seccomp *s, const char *cache_root, struct seccomp_program **out,
+   errnoRet on an action without one, an argument index above 5, a flag
+   or architecture this libseccomp or kernel lacks, SCMP_ACT_NOTIFY
+   without listenerPath: each a one-line error naming the member), syscall
+   names libseccomp does not know skipped, and the filter compiled as runc
+   1.1 compiles it (a rule with two conditions on one argument becomes one
+   rule per condition; with a default that denies, syscalls above the
+   largest the profile names get ENOSYS).  The init inherits the program and
+   only installs it.  With cache_dir (the lifecycle's choice, a
+   directory husk owns: container_seccomp_cache_dir), the program is taken
+   from, or stored in, <cache_dir>/<SHA-256 key>.bpf, used only when it
+   passes every check (seccomp_filter.c says which); NULL: always
+   compiled. */
+int seccomp_compile (const struct oci_seccomp *s, const char *cache_dir, struct seccomp_program **out,
                      struct husk_error **err);
 void seccomp_program_free (struct seccomp_program *p);
 

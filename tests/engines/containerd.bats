@@ -243,6 +243,20 @@ remove() {
   assert_ok
   assert_output $'Seccomp:\t0'
   assert_clean
+  # The runc root the shim gives (its --runc-root, or
+  # /run/containerd/runc, plus the namespace) holds nothing of husk's once
+  # the containers are gone: the compiled program is cached elsewhere.
+  erun ctr_ run --rm --seccomp "$IMAGE" "$ID" true
+  assert_ok
+  assert_clean
+  assert_runtime_clean "$ID" "/run/containerd/runc/$NS"
+  [[ -z "$(ls -A "$E/husk/$NS" 2>/dev/null)" ]] || fail "$E/husk/$NS holds: $(ls -A "$E/husk/$NS")"
+  # Shared with other runs of this suite: their containers may be there,
+  # but nothing that is not a container (ids never start with ".").
+  local entry
+  for entry in $(ls -A "/run/containerd/runc/$NS" 2>/dev/null); do
+    [[ $entry != .* && $entry != "$ID" ]] || fail "/run/containerd/runc/$NS holds $entry"
+  done
 }
 
 @test "ctr run --uidmap/--gidmap: a user namespace" {

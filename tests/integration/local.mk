@@ -26,3 +26,9 @@ tests_integration_sched_show_LDFLAGS = $(HUSK_LDFLAGS)
 check_PROGRAMS += tests/integration/lsm-show
 tests_integration_lsm_show_SOURCES = tests/integration/lsm-show.c
 tests_integration_lsm_show_LDFLAGS = $(HUSK_LDFLAGS)
+
+# syscall-errno: the errno of raw syscalls, and whether a thread starts
+# (seccomp.bats: syscalls newer than the profile get ENOSYS).
+check_PROGRAMS += tests/integration/syscall-errno
+tests_integration_syscall_errno_SOURCES = tests/integration/syscall-errno.c
+tests_integration_syscall_errno_LDFLAGS = $(HUSK_LDFLAGS)

@@ -1,9 +1,12 @@
 #!/usr/bin/env bats
-# The compiled seccomp program cache, <root>/.seccomp/<key>.bpf: stored on
-# the first create, used by the next ones and by exec, and ignored (the
-# profile compiled again) whenever the directory or the entry fails a check.
-# Each test's --root is its own (helpers.bash gives one per file), so its
-# cache starts empty and goes with the test's temp dir.
+# The compiled seccomp program cache, /run/husk/.seccomp-cache/<key>.bpf
+# (a directory husk owns, never the --root it is given): stored on the
+# first create, used by the next ones and by exec, and ignored (the profile
+# compiled again) whenever the directory or the entry fails a check.
+# husk runs here in a mount namespace of its own where /run/husk is the
+# test's directory $RUN_HUSK, so each test's cache starts empty, no other
+# suite sees it, and it goes with the test's temp dir; the last tests use
+# the real /run/husk and $XDG_RUNTIME_DIR.
 
 load helpers
 
@@ -11,8 +14,22 @@ setup() {
   HUSK_ROOT="$BATS_TEST_TMPDIR/root"
   husk_setup
   ln -s busybox "$BUNDLE/rootfs/bin/mkdir"
-  CACHE="$HUSK_ROOT/.seccomp"
+  RUN_HUSK="$BATS_TEST_TMPDIR/run-husk"
+  mkdir -p "$RUN_HUSK" /run/husk
+  CACHE="$RUN_HUSK/.seccomp-cache"
+  REAL_HUSK=$HUSK
+  HUSK="$BATS_TEST_TMPDIR/husk-private"
+  cat >"$HUSK" <<EOF
+#!/bin/sh
+exec unshare -m --propagation private sh -c 'mount --bind "\$0" /run/husk && exec "\$@"' "$RUN_HUSK" "$REAL_HUSK" "\$@"
+EOF
+  chmod +x "$HUSK"
   set_args "$BUNDLE" mkdir /tmp/d
+}
+
+teardown() {
+  HUSK=$REAL_HUSK
+  husk_teardown
 }
 
 # use_profile ERRNO: mkdir and mkdirat fail with ERRNO.
@@ -148,7 +165,7 @@ put_forged() {
     case $check in
       group-writable) chmod 770 "$CACHE" ;;
       other-owner) chown 1 "$CACHE" ;;
-      symlink) mv "$CACHE" "$HUSK_ROOT/real"; ln -s real "$CACHE" ;;
+      symlink) mv "$CACHE" "$RUN_HUSK/real"; ln -s real "$CACHE" ;;
     esac
     hrun husk run --bundle "$BUNDLE" "$CTR"
     assert_equal "$check: $status $stderr" "$check: 1 $ENOSPC"
@@ -156,7 +173,7 @@ put_forged() {
     case $check in
       group-writable) chmod 700 "$CACHE" ;;
       other-owner) chown "$(id -u)" "$CACHE" ;;
-      symlink) rm "$CACHE"; mv "$HUSK_ROOT/real" "$CACHE" ;;
+      symlink) rm "$CACHE"; mv "$RUN_HUSK/real" "$CACHE" ;;
     esac
     # Trusted again: the forged entry is taken.
     run_expect "$EROFS"
@@ -176,4 +193,79 @@ put_forged() {
   done
   run entries
   assert_output --regexp '^[0-9a-f]{64}\.bpf$'
+}
+
+@test "the cache is never in --root: after a seccomp container is deleted, --root holds nothing" {
+  use_profile 28
+  run_expect "$ENOSPC"
+  set_args "$BUNDLE" sleep 100
+  hrun husk run -d --bundle "$BUNDLE" "$CTR"
+  assert_ok
+  hrun husk exec "$CTR" true
+  assert_ok
+  husk delete --force "$CTR"
+  assert_no_leftovers "$CTR"
+  run ls -A "$HUSK_ROOT"
+  assert_output ""
+  run entries
+  assert_output --regexp '^[0-9a-f]{64}\.bpf$'
+}
+
+# stored_entry LOG: the entry a `husk --debug --log LOG` run stored.
+stored_entry() {
+  sed -n 's/.*seccomp cache: \([0-9a-f]*\.bpf\) stored.*/\1/p' "$1"
+}
+
+# unique_profile: mkdir fails with ENOSPC, by a profile of this test alone
+# (an unknown syscall name is skipped, but it is part of the key).
+unique_profile() {
+  update_config "$BUNDLE" '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW",
+    syscalls: [{names: ["mkdir", "mkdirat", $u], action: "SCMP_ACT_ERRNO", errnoRet: 28}]}' \
+    --arg u "husk_test_$$_$RANDOM"
+}
+
+@test "root's cache is /run/husk/.seccomp-cache, whatever --root is" {
+  HUSK=$REAL_HUSK
+  unique_profile
+  hrun husk --debug --log "$BATS_TEST_TMPDIR/log" run --bundle "$BUNDLE" "$CTR"
+  assert_equal "$stderr" "$ENOSPC"
+  local entry
+  entry=$(stored_entry "$BATS_TEST_TMPDIR/log")
+  [[ -n "$entry" ]] || fail "nothing stored: $(cat "$BATS_TEST_TMPDIR/log")"
+  assert_equal "$(stat -c '%a %u %F' /run/husk/.seccomp-cache)" "700 0 directory"
+  assert_equal "$(stat -c '%a %u %F' "/run/husk/.seccomp-cache/$entry")" "600 0 regular file"
+  rm -f "/run/husk/.seccomp-cache/$entry"
+  run ls -A "$HUSK_ROOT"
+  assert_output ""
+}
+
+@test "another user's cache is in \$XDG_RUNTIME_DIR/husk/.seccomp-cache; without XDG_RUNTIME_DIR there is none" {
+  HUSK=$REAL_HUSK
+  unique_profile
+  # A place user 65534 can read the config from and write to.
+  local d
+  d=$(mktemp -d /tmp/husk-xdg.XXXXXX)
+  chmod 755 "$d"
+  mkdir "$d/bundle" "$d/xdg"
+  cp "$BUNDLE/config.json" "$d/bundle/"
+  chown 65534:65534 "$d/xdg"
+  chmod 700 "$d/xdg"
+  # husk cannot make the container for that user, but it compiles the
+  # profile first.
+  hrun setpriv --reuid 65534 --regid 65534 --clear-groups env XDG_RUNTIME_DIR="$d/xdg" \
+    "$REAL_HUSK" --root "$d/xdg/root" --debug --log "$d/xdg/log" create --bundle "$d/bundle" "$CTR"
+  assert_equal "$status" 1
+  local entry
+  entry=$(stored_entry "$d/xdg/log")
+  [[ -n "$entry" ]] || { rm -rf "$d"; fail "nothing stored: $stderr"; }
+  local got
+  got=$(stat -c '%a %u %F' "$d/xdg/husk/.seccomp-cache" "$d/xdg/husk/.seccomp-cache/$entry")
+  rm -f "$d/xdg/log"
+  hrun setpriv --reuid 65534 --regid 65534 --clear-groups env -u XDG_RUNTIME_DIR HOME="$d/xdg" \
+    "$REAL_HUSK" --root "$d/xdg/root" --debug --log "$d/xdg/log" create --bundle "$d/bundle" "$CTR"
+  local without
+  without=$(stored_entry "$d/xdg/log")
+  rm -rf "$d"
+  assert_equal "$got" "700 65534 directory"$'\n'"600 65534 regular file"
+  assert_equal "$without" ""
 }
