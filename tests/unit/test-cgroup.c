@@ -123,7 +123,7 @@ try_devices (void)
   return errno == EPERM ? 0 : 12;
 }
 
-/* 0: /dev/null opens and /dev/zero does not. */
+/* 0: /dev/null and /dev/zero open, the block node does not (EPERM). */
 static int
 try_bpf (void)
 {
@@ -132,9 +132,29 @@ try_bpf (void)
     return 20;
   close (fd);
   fd = open ("/dev/zero", O_RDONLY);
-  if (fd >= 0)
+  if (fd < 0)
     return 21;
-  return errno == EPERM ? 0 : 22;
+  close (fd);
+  return try_devices () == 0 ? 0 : 22;
+}
+
+/* 0: /dev/null opens, /dev/zero does not for reading (EPERM) but does for
+   writing. */
+static int
+try_bpf_deny (void)
+{
+  int fd = open ("/dev/null", O_RDWR);
+  if (fd < 0)
+    return 30;
+  close (fd);
+  fd = open ("/dev/zero", O_RDONLY);
+  if (fd >= 0 || errno != EPERM)
+    return 31;
+  fd = open ("/dev/zero", O_WRONLY);
+  if (fd < 0)
+    return 32;
+  close (fd);
+  return 0;
 }
 
 static const struct cgroup *mount_cg;
@@ -420,8 +440,12 @@ main (void)
   const struct cgroup_dir *dd = cgroup_find (cg, "devices");
   if (dd && !dd->v2)
     {
+      struct cgroup_devices *defaults = NULL;
       pid = joined_child (cg, &wfd, try_devices);
-      tap_ok (pid > 0 && cgroup_devices_apply (cg, NULL, NULL, &err) == 0, "v1 default device rules");
+      tap_ok (pid > 0 && cgroup_devices_build (NULL, &defaults, &err) == 0
+                  && cgroup_devices_apply (cg, defaults, NULL, &err) == 0,
+              "v1 default device rules");
+      cgroup_devices_free (defaults);
       diag (&err);
       _cleanup_free_ char *list = cgroup_read (dd, "devices.list");
       tap_ok (list && strstr (list, "c 1:3 rwm") && !strstr (list, "a *:*"),
@@ -448,14 +472,13 @@ main (void)
       ud = &cg->dirs[i];
   if (ud)
     {
-      struct cgroup_device_rule rules[] = {
-        { false, 'a', -1, -1, 7 },
-        { true, 'c', 1, -1, CGROUP_DEV_READ | CGROUP_DEV_WRITE },
-        { false, 'c', 1, 5, CGROUP_DEV_READ },
-      };
-      /* Twice: the second replaces the first. */
-      tap_ok (cgroup_devices_bpf_attach (ud->path, rules, 2, &err) == 0
-                  && cgroup_devices_bpf_attach (ud->path, rules, 3, &err) == 0,
+      /* The first program denies /dev/zero; the second allows it: it
+         opens only if the first was detached. */
+      struct cgroup_device_rule null_rw = { true, 'c', 1, 3, CGROUP_DEV_READ | CGROUP_DEV_WRITE };
+      struct cgroup_device_rule mem_rw = { true, 'c', 1, -1, CGROUP_DEV_READ | CGROUP_DEV_WRITE };
+      struct cgroup_devices only_null = { false, 1, &null_rw }, mem = { false, 1, &mem_rw };
+      tap_ok (cgroup_devices_bpf_attach (ud->path, &only_null, &err) == 0
+                  && cgroup_devices_bpf_attach (ud->path, &mem, &err) == 0,
               "attach the BPF device program twice");
       diag (&err);
       pid = joined_child (cg, &wfd, try_bpf);
@@ -464,8 +487,22 @@ main (void)
         return 1;
       st = wait_status (pid);
       tap_ok (WIFEXITED (st) && WEXITSTATUS (st) == 0,
-              "BPF rules: /dev/null opens, /dev/zero (denied by the last rule) does not (%d)",
+              "BPF rules: the second program replaced the first: /dev/zero opens, the block node not (%d)",
               WEXITSTATUS (st));
+      close (wfd);
+
+      /* Everything allowed but one deny: a request naming any access the
+         deny names is refused. */
+      struct cgroup_device_rule zero_r = { false, 'c', 1, 5, CGROUP_DEV_READ };
+      struct cgroup_devices deny_zero = { true, 1, &zero_r };
+      tap_ok (cgroup_devices_bpf_attach (ud->path, &deny_zero, &err) == 0, "attach a deny-only program");
+      diag (&err);
+      pid = joined_child (cg, &wfd, try_bpf_deny);
+      if (pid < 0 || write (wfd, "x", 1) != 1)
+        return 1;
+      st = wait_status (pid);
+      tap_ok (WIFEXITED (st) && WEXITSTATUS (st) == 0,
+              "BPF deny rule: /dev/zero opens for writing, not for reading (%d)", WEXITSTATUS (st));
       close (wfd);
     }
   else
@@ -473,7 +510,9 @@ main (void)
       tap_skip ("no unified hierarchy", "attach the BPF device program twice");
       tap_skip ("no unified hierarchy", "join");
       tap_skip ("no unified hierarchy",
-                "BPF rules: /dev/null opens, /dev/zero (denied by the last rule) does not");
+                "BPF rules: the second program replaced the first: /dev/zero opens, the block node not");
+      tap_skip ("no unified hierarchy", "attach a deny-only program");
+      tap_skip ("no unified hierarchy", "BPF deny rule: /dev/zero opens for writing, not for reading");
     }
   unlink (node);
 
