@@ -35,7 +35,7 @@ cgroup_container_setup (int dirfd, const struct oci_config *c, const char *id, s
   _cleanup_devices_ struct cgroup_devices *dev = NULL;
   *out = NULL;
   if (cgroup_devices_build (res, &dev, err) < 0)
-    return -1;
+    return husk_error_wrap (err, "config.json");
   if (cgroup_resolve (l ? l->cgroups_path : NULL, id, out, err) < 0)
     return -1;
   /* Recorded before anything is made: see record.c. */
@@ -127,8 +127,9 @@ container_update (const char *root, const char *id, const struct oci_resources *
   /* Devices are replaced as a whole (CRI sends them with every update):
      checked before anything changes, compared with the recorded ones. */
   _cleanup_devices_ struct cgroup_devices *dev = NULL, *cur = NULL;
-  if (res->devices.n > 0
-      && (cgroup_devices_build (res, &dev, err) < 0 || cgroup_devices_build (c.res, &cur, err) < 0))
+  if (res->devices.n > 0 && cgroup_devices_build (res, &dev, err) < 0)
+    return husk_error_wrap (err, "--resources");
+  if (dev && cgroup_devices_build (c.res, &cur, err) < 0)
     return -1;
   /* v2 derives swap.max from the limit: a swap update alone uses the
      recorded limit. */
