@@ -504,8 +504,8 @@ main (void)
       if (pid < 0 || write (wfd, "x", 1) != 1)
         return 1;
       st = wait_status (pid);
-      tap_ok (WIFEXITED (st) && WEXITSTATUS (st) == 0,
-              "BPF deny rule: /dev/zero opens for writing only (%d)", WEXITSTATUS (st));
+      tap_ok (WIFEXITED (st) && WEXITSTATUS (st) == 0, "BPF deny rule: /dev/zero opens for writing only (%d)",
+              WEXITSTATUS (st));
       close (wfd);
     }
   else
