@@ -141,7 +141,7 @@ cgroup_devices_bpf_attach (const char *dir, const struct cgroup_devices *d, stru
     return husk_error_sys (err, errno, "linux.resources.devices: open %s", dir);
   /* The programs attached now, detached once the new one is in place, so
      that there is no moment without rules. */
-  uint32_t ids[64];
+  uint32_t ids[64] = { 0 };
   memset (&attr, 0, sizeof attr);
   attr.query.target_fd = (uint32_t)cgfd;
   attr.query.attach_type = BPF_CGROUP_DEVICE;
