@@ -18,6 +18,8 @@
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <sys/syscall.h>
+#include <linux/bpf.h>
 
 #include "cgroup/cgroup.h"
 #include "cleanup.h"
@@ -160,6 +162,39 @@ try_bpf_deny (void)
   return 0;
 }
 
+/* 0: opening the block node for reading reaches the driver (no such
+   loop device: ENXIO), the device rules let it through. */
+static int
+try_blk_read (void)
+{
+  char node[96];
+  snprintf (node, sizeof node, "%s/blk", device_dir);
+  int fd = open (node, O_RDONLY);
+  if (fd >= 0)
+    close (fd);
+  return fd >= 0 || errno != EPERM ? 0 : 40;
+}
+
+/* The ids of the device programs attached to dir, as one number each
+   (0 when the query fails). */
+static uint64_t
+attached_programs (const char *dir)
+{
+  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  uint32_t ids[8] = { 0 };
+  union bpf_attr attr;
+  memset (&attr, 0, sizeof attr);
+  attr.query.target_fd = (uint32_t)fd;
+  attr.query.attach_type = BPF_CGROUP_DEVICE;
+  attr.query.prog_ids = (uint64_t)(uintptr_t)ids;
+  attr.query.prog_cnt = 8;
+  long r = syscall (SYS_bpf, BPF_PROG_QUERY, &attr, sizeof attr);
+  close (fd);
+  if (r < 0 || attr.query.prog_cnt != 1)
+    return 0;
+  return ids[0];
+}
+
 static const struct cgroup *mount_cg;
 static bool mount_ns;
 
@@ -211,6 +246,19 @@ wait_status (pid_t pid)
   while (waitpid (pid, &st, 0) < 0 && errno == EINTR)
     ;
   return st;
+}
+
+/* A child in cg that runs fn: whether it exited 0. */
+static bool
+child_ok (const struct cgroup *cg, int (*fn) (void))
+{
+  int wfd;
+  pid_t pid = joined_child (cg, &wfd, fn);
+  if (pid < 0 || write (wfd, "x", 1) != 1)
+    return false;
+  close (wfd);
+  int st = wait_status (pid);
+  return WIFEXITED (st) && WEXITSTATUS (st) == 0;
 }
 
 int
@@ -516,6 +564,44 @@ main (void)
                 "BPF rules: the second program replaced the first: /dev/zero opens, the block node not");
       tap_skip ("no unified hierarchy", "attach a deny-only program");
       tap_skip ("no unified hierarchy", "BPF deny rule: /dev/zero opens for writing only");
+    }
+  /* cgroup_devices_apply on v2 (the unified hierarchy alone): the
+     config's rules become a program; an update replaces it; an update
+     with the same rules keeps it.  On a hybrid host the v1 controller is
+     opened up first, so that the program alone decides. */
+  if (ud)
+    {
+      struct cgroup v2only = { CGROUP_LAYOUT_V2, (struct cgroup_dir *)ud, 1 };
+      struct oci_resources *deny = resources ("{\"devices\":[{\"allow\":false,\"access\":\"rwm\"}]}");
+      struct oci_resources *blk
+          = resources ("{\"devices\":[{\"allow\":false,\"access\":\"rwm\"},"
+                       "{\"allow\":true,\"type\":\"b\",\"major\":7,\"minor\":250,\"access\":\"r\"}]}");
+      struct cgroup_devices *d1 = NULL, *d2 = NULL;
+      bool v1_open = !(dd && !dd->v2) || cgroup_write (dd, "devices.allow", "a", NULL, &err) == 0;
+      diag (&err);
+      tap_ok (v1_open && cgroup_devices_build (deny, &d1, &err) == 0
+                  && cgroup_devices_apply (&v2only, d1, NULL, &err) == 0 && child_ok (cg, try_devices),
+              "v2 at create: /dev/null opens, the block node does not");
+      diag (&err);
+      tap_ok (cgroup_devices_build (blk, &d2, &err) == 0 && cgroup_devices_apply (&v2only, d2, d1, &err) == 0
+                  && child_ok (cg, try_blk_read),
+              "v2 update: the block node opens for reading");
+      diag (&err);
+      uint64_t id = attached_programs (ud->path);
+      tap_ok (id != 0 && cgroup_devices_apply (&v2only, d2, d2, &err) == 0
+                  && attached_programs (ud->path) == id,
+              "v2 update with the rules in force: the same single program stays");
+      diag (&err);
+      cgroup_devices_free (d1);
+      cgroup_devices_free (d2);
+      oci_resources_free (deny);
+      oci_resources_free (blk);
+    }
+  else
+    {
+      tap_skip ("no unified hierarchy", "v2 at create: /dev/null opens, the block node does not");
+      tap_skip ("no unified hierarchy", "v2 update: the block node opens for reading");
+      tap_skip ("no unified hierarchy", "v2 update with the rules in force: the same single program stays");
     }
   unlink (node);
 
