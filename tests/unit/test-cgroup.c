@@ -18,6 +18,8 @@
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <sys/syscall.h>
+#include <linux/bpf.h>
 
 #include "cgroup/cgroup.h"
 #include "cleanup.h"
@@ -123,7 +125,7 @@ try_devices (void)
   return errno == EPERM ? 0 : 12;
 }
 
-/* 0: /dev/null opens and /dev/zero does not. */
+/* 0: /dev/null and /dev/zero open, the block node does not (EPERM). */
 static int
 try_bpf (void)
 {
@@ -132,9 +134,65 @@ try_bpf (void)
     return 20;
   close (fd);
   fd = open ("/dev/zero", O_RDONLY);
-  if (fd >= 0)
+  if (fd < 0)
     return 21;
-  return errno == EPERM ? 0 : 22;
+  close (fd);
+  return try_devices () == 0 ? 0 : 22;
+}
+
+/* 0: /dev/null opens, /dev/zero does not for reading or reading and
+   writing (EPERM: the deny names r) but does for writing. */
+static int
+try_bpf_deny (void)
+{
+  int fd = open ("/dev/null", O_RDWR);
+  if (fd < 0)
+    return 30;
+  close (fd);
+  fd = open ("/dev/zero", O_RDONLY);
+  if (fd >= 0 || errno != EPERM)
+    return 31;
+  fd = open ("/dev/zero", O_RDWR);
+  if (fd >= 0 || errno != EPERM)
+    return 32;
+  fd = open ("/dev/zero", O_WRONLY);
+  if (fd < 0)
+    return 33;
+  close (fd);
+  return 0;
+}
+
+/* 0: opening the block node for reading reaches the driver (no such
+   loop device: ENXIO), the device rules let it through. */
+static int
+try_blk_read (void)
+{
+  char node[96];
+  snprintf (node, sizeof node, "%s/blk", device_dir);
+  int fd = open (node, O_RDONLY);
+  if (fd >= 0)
+    close (fd);
+  return fd >= 0 || errno != EPERM ? 0 : 40;
+}
+
+/* The ids of the device programs attached to dir, as one number each
+   (0 when the query fails). */
+static uint64_t
+attached_programs (const char *dir)
+{
+  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  uint32_t ids[8] = { 0 };
+  union bpf_attr attr;
+  memset (&attr, 0, sizeof attr);
+  attr.query.target_fd = (uint32_t)fd;
+  attr.query.attach_type = BPF_CGROUP_DEVICE;
+  attr.query.prog_ids = (uint64_t)(uintptr_t)ids;
+  attr.query.prog_cnt = 8;
+  long r = syscall (SYS_bpf, BPF_PROG_QUERY, &attr, sizeof attr);
+  close (fd);
+  if (r < 0 || attr.query.prog_cnt != 1)
+    return 0;
+  return ids[0];
 }
 
 static const struct cgroup *mount_cg;
@@ -188,6 +246,19 @@ wait_status (pid_t pid)
   while (waitpid (pid, &st, 0) < 0 && errno == EINTR)
     ;
   return st;
+}
+
+/* A child in cg that runs fn: whether it exited 0. */
+static bool
+child_ok (const struct cgroup *cg, int (*fn) (void))
+{
+  int wfd;
+  pid_t pid = joined_child (cg, &wfd, fn);
+  if (pid < 0 || write (wfd, "x", 1) != 1)
+    return false;
+  close (wfd);
+  int st = wait_status (pid);
+  return WIFEXITED (st) && WEXITSTATUS (st) == 0;
 }
 
 int
@@ -425,8 +496,12 @@ main (void)
   const struct cgroup_dir *dd = cgroup_find (cg, "devices");
   if (dd && !dd->v2)
     {
+      struct cgroup_devices *defaults = NULL;
       pid = joined_child (cg, &wfd, try_devices);
-      tap_ok (pid > 0 && cgroup_devices_apply (cg, NULL, NULL, &err) == 0, "v1 default device rules");
+      tap_ok (pid > 0 && cgroup_devices_build (NULL, &defaults, &err) == 0
+                  && cgroup_devices_apply (cg, defaults, NULL, &err) == 0,
+              "v1 default device rules");
+      cgroup_devices_free (defaults);
       diag (&err);
       _cleanup_free_ char *list = cgroup_read (dd, "devices.list");
       tap_ok (list && strstr (list, "c 1:3 rwm") && !strstr (list, "a *:*"),
@@ -453,14 +528,13 @@ main (void)
       ud = &cg->dirs[i];
   if (ud)
     {
-      struct cgroup_device_rule rules[] = {
-        { false, 'a', -1, -1, 7 },
-        { true, 'c', 1, -1, CGROUP_DEV_READ | CGROUP_DEV_WRITE },
-        { false, 'c', 1, 5, CGROUP_DEV_READ },
-      };
-      /* Twice: the second replaces the first. */
-      tap_ok (cgroup_devices_bpf_attach (ud->path, rules, 2, &err) == 0
-                  && cgroup_devices_bpf_attach (ud->path, rules, 3, &err) == 0,
+      /* The first program denies /dev/zero; the second allows it: it
+         opens only if the first was detached. */
+      struct cgroup_device_rule null_rw = { true, 'c', 1, 3, CGROUP_DEV_READ | CGROUP_DEV_WRITE };
+      struct cgroup_device_rule mem_rw = { true, 'c', 1, -1, CGROUP_DEV_READ | CGROUP_DEV_WRITE };
+      struct cgroup_devices only_null = { false, 1, &null_rw }, mem = { false, 1, &mem_rw };
+      tap_ok (cgroup_devices_bpf_attach (ud->path, &only_null, &err) == 0
+                  && cgroup_devices_bpf_attach (ud->path, &mem, &err) == 0,
               "attach the BPF device program twice");
       diag (&err);
       pid = joined_child (cg, &wfd, try_bpf);
@@ -469,7 +543,21 @@ main (void)
         return 1;
       st = wait_status (pid);
       tap_ok (WIFEXITED (st) && WEXITSTATUS (st) == 0,
-              "BPF rules: /dev/null opens, /dev/zero (denied by the last rule) does not (%d)",
+              "BPF rules: the second program replaced the first: /dev/zero opens, the block node not (%d)",
+              WEXITSTATUS (st));
+      close (wfd);
+
+      /* Everything allowed but one deny: a request naming any access the
+         deny names is refused. */
+      struct cgroup_device_rule zero_r = { false, 'c', 1, 5, CGROUP_DEV_READ };
+      struct cgroup_devices deny_zero = { true, 1, &zero_r };
+      tap_ok (cgroup_devices_bpf_attach (ud->path, &deny_zero, &err) == 0, "attach a deny-only program");
+      diag (&err);
+      pid = joined_child (cg, &wfd, try_bpf_deny);
+      if (pid < 0 || write (wfd, "x", 1) != 1)
+        return 1;
+      st = wait_status (pid);
+      tap_ok (WIFEXITED (st) && WEXITSTATUS (st) == 0, "BPF deny rule: /dev/zero opens for writing only (%d)",
               WEXITSTATUS (st));
       close (wfd);
     }
@@ -478,7 +566,47 @@ main (void)
       tap_skip ("no unified hierarchy", "attach the BPF device program twice");
       tap_skip ("no unified hierarchy", "join");
       tap_skip ("no unified hierarchy",
-                "BPF rules: /dev/null opens, /dev/zero (denied by the last rule) does not");
+                "BPF rules: the second program replaced the first: /dev/zero opens, the block node not");
+      tap_skip ("no unified hierarchy", "attach a deny-only program");
+      tap_skip ("no unified hierarchy", "BPF deny rule: /dev/zero opens for writing only");
+    }
+  /* cgroup_devices_apply on v2 (the unified hierarchy alone): the
+     config's rules become a program; an update replaces it; an update
+     with the same rules keeps it.  On a hybrid host the v1 controller is
+     opened up first, so that the program alone decides. */
+  if (ud)
+    {
+      struct cgroup v2only = { CGROUP_LAYOUT_V2, (struct cgroup_dir *)ud, 1 };
+      struct oci_resources *deny = resources ("{\"devices\":[{\"allow\":false,\"access\":\"rwm\"}]}");
+      struct oci_resources *blk
+          = resources ("{\"devices\":[{\"allow\":false,\"access\":\"rwm\"},"
+                       "{\"allow\":true,\"type\":\"b\",\"major\":7,\"minor\":250,\"access\":\"r\"}]}");
+      struct cgroup_devices *d1 = NULL, *d2 = NULL;
+      bool v1_open = !(dd && !dd->v2) || cgroup_write (dd, "devices.allow", "a", NULL, &err) == 0;
+      diag (&err);
+      tap_ok (v1_open && cgroup_devices_build (deny, &d1, &err) == 0
+                  && cgroup_devices_apply (&v2only, d1, NULL, &err) == 0 && child_ok (cg, try_devices),
+              "v2 at create: /dev/null opens, the block node does not");
+      diag (&err);
+      tap_ok (cgroup_devices_build (blk, &d2, &err) == 0 && cgroup_devices_apply (&v2only, d2, d1, &err) == 0
+                  && child_ok (cg, try_blk_read),
+              "v2 update: the block node opens for reading");
+      diag (&err);
+      uint64_t id = attached_programs (ud->path);
+      tap_ok (id != 0 && cgroup_devices_apply (&v2only, d2, d2, &err) == 0
+                  && attached_programs (ud->path) == id,
+              "v2 update with the rules in force: the same single program stays");
+      diag (&err);
+      cgroup_devices_free (d1);
+      cgroup_devices_free (d2);
+      oci_resources_free (deny);
+      oci_resources_free (blk);
+    }
+  else
+    {
+      tap_skip ("no unified hierarchy", "v2 at create: /dev/null opens, the block node does not");
+      tap_skip ("no unified hierarchy", "v2 update: the block node opens for reading");
+      tap_skip ("no unified hierarchy", "v2 update with the rules in force: the same single program stays");
     }
   unlink (node);
 

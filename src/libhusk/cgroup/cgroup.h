@@ -176,9 +176,21 @@ void cgroup_v2_enable_controllers (const struct cgroup_dir *d);
 bool cgroup_v2_has_controller (const struct cgroup_dir *d, const char *name);
 int cgroup_v2_freeze (const struct cgroup_dir *d, bool frozen, struct husk_error **err);
 
-/* Devices: v1 devices.allow/deny, v2 a BPF_PROG_TYPE_CGROUP_DEVICE program. */
-int cgroup_devices_apply (const struct cgroup *cg, const struct oci_resources *res, const struct oci_linux *l,
+/* Devices: the rules of linux.resources.devices followed by the ones every
+   container gets (runc's), reduced the way the v1 devices controller keeps
+   them: a default verdict and exceptions, one per type and numbers.
+   linux.devices grants nothing.  A bad rule is an error naming it. */
+struct cgroup_devices;
+int cgroup_devices_build (const struct oci_resources *res, struct cgroup_devices **out,
                           struct husk_error **err);
+void cgroup_devices_free (struct cgroup_devices *d);
+/* Makes the container's device cgroup hold exactly d: on v1 the writes
+   that take devices.list from what it holds to d (none when equal), never
+   taking away meanwhile what d keeps; on v2 a new BPF program, attached
+   before the old one is detached.  current: the rules in force (`update`),
+   NULL at create; on v2, d equal to it changes nothing. */
+int cgroup_devices_apply (const struct cgroup *cg, const struct cgroup_devices *d,
+                          const struct cgroup_devices *current, struct husk_error **err);
 struct cgroup_device_rule
 {
   bool allow;
@@ -192,7 +204,13 @@ enum
   CGROUP_DEV_READ = 2,
   CGROUP_DEV_WRITE = 4
 };
-int cgroup_devices_bpf_attach (const char *dir, const struct cgroup_device_rule *rules, size_t n,
-                               struct husk_error **err);
+struct cgroup_devices
+{
+  bool default_allow;
+  size_t n;
+  struct cgroup_device_rule *ex; /* sorted; type 'c' or 'b', allow the
+                                    opposite of default_allow */
+};
+int cgroup_devices_bpf_attach (const char *dir, const struct cgroup_devices *d, struct husk_error **err);
 
 #endif

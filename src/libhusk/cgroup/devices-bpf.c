@@ -51,23 +51,33 @@ emit_prologue (struct prog *p)
   emit (p, BPF_LDX | BPF_MEM | BPF_W, R5, R1, 8, 0); /* minor */
 }
 
-/* One rule: each test jumps past the rest of the block when it does not
-   match; a full match returns the rule's verdict. */
+/* One exception: each test jumps past the rest of the block when it does
+   not match; a match returns the exception's verdict.  As the v1
+   controller decides: an allow needs one exception granting every access
+   asked for, a deny one naming any of them. */
 static void
-emit_rule (struct prog *p, const struct cgroup_device_rule *r)
+emit_exception (struct prog *p, const struct cgroup_device_rule *r)
 {
-  size_t len = 2 + (r->type != 'a') + (r->access != 7 ? 3 : 0) + (r->major >= 0) + (r->minor >= 0);
+  bool check_access = r->access != (CGROUP_DEV_READ | CGROUP_DEV_WRITE | CGROUP_DEV_MKNOD);
+  size_t len = 3 + (check_access ? 3 : 0) + (r->major >= 0) + (r->minor >= 0);
   size_t start = p->n;
 #define SKIP ((int16_t)(len - (p->n - start) - 1))
-  if (r->type != 'a')
-    emit (p, BPF_JMP | BPF_JNE | BPF_K, R2, 0, SKIP,
-          r->type == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR);
-  if (r->access != 7)
+  emit (p, BPF_JMP | BPF_JNE | BPF_K, R2, 0, SKIP, r->type == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR);
+  if (check_access)
     {
-      /* Matches when every requested access is one the rule names. */
       emit (p, BPF_ALU64 | BPF_MOV | BPF_X, R6, R3, 0, 0);
-      emit (p, BPF_ALU | BPF_AND | BPF_K, R6, 0, 0, (int32_t)(~r->access & 7));
-      emit (p, BPF_JMP | BPF_JNE | BPF_K, R6, 0, SKIP, 0);
+      if (r->allow)
+        {
+          /* No access asked for outside the rule's. */
+          emit (p, BPF_ALU | BPF_AND | BPF_K, R6, 0, 0, (int32_t)(~r->access & 7));
+          emit (p, BPF_JMP | BPF_JNE | BPF_K, R6, 0, SKIP, 0);
+        }
+      else
+        {
+          /* Some access asked for inside the rule's. */
+          emit (p, BPF_ALU | BPF_AND | BPF_K, R6, 0, 0, (int32_t)r->access);
+          emit (p, BPF_JMP | BPF_JEQ | BPF_K, R6, 0, SKIP, 0);
+        }
     }
   if (r->major >= 0)
     emit (p, BPF_JMP | BPF_JNE | BPF_K, R4, 0, SKIP, (int32_t)r->major);
@@ -85,26 +95,16 @@ bpf (int cmd, union bpf_attr *attr)
 }
 
 int
-cgroup_devices_bpf_attach (const char *dir, const struct cgroup_device_rule *rules, size_t n,
-                           struct husk_error **err)
+cgroup_devices_bpf_attach (const char *dir, const struct cgroup_devices *d, struct husk_error **err)
 {
   struct prog p = { 0 };
   emit_prologue (&p);
-  /* The last matching rule decides, as with v1's ordered writes: test
-     them from the last; no match denies. */
-  bool ended = false;
-  for (size_t i = n; i-- > 0 && !ended;)
-    {
-      emit_rule (&p, &rules[i]);
-      /* A rule for every device and access ends the program: the verifier
-         refuses unreachable instructions. */
-      ended = rules[i].type == 'a' && rules[i].access == 7 && rules[i].major < 0 && rules[i].minor < 0;
-    }
-  if (!ended)
-    {
-      emit (&p, BPF_ALU64 | BPF_MOV | BPF_K, R0, 0, 0, 0);
-      emit (&p, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
-    }
+  /* The exceptions all have the verdict opposite to the default, so their
+     order does not matter; none matching gives the default. */
+  for (size_t i = 0; i < d->n; i++)
+    emit_exception (&p, &d->ex[i]);
+  emit (&p, BPF_ALU64 | BPF_MOV | BPF_K, R0, 0, 0, d->default_allow ? 1 : 0);
+  emit (&p, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
   _cleanup_free_ struct bpf_insn *insn = p.insn;
 
   static char log[4096];
@@ -141,7 +141,7 @@ cgroup_devices_bpf_attach (const char *dir, const struct cgroup_device_rule *rul
     return husk_error_sys (err, errno, "linux.resources.devices: open %s", dir);
   /* The programs attached now, detached once the new one is in place, so
      that there is no moment without rules. */
-  uint32_t ids[64];
+  uint32_t ids[64] = { 0 };
   memset (&attr, 0, sizeof attr);
   attr.query.target_fd = (uint32_t)cgfd;
   attr.query.attach_type = BPF_CGROUP_DEVICE;

@@ -19,18 +19,28 @@ cgroup_freep (struct cgroup **c)
 }
 #define _cleanup_cgroup_ __attribute__ ((cleanup (cgroup_freep)))
 
+static void
+devices_freep (struct cgroup_devices **d)
+{
+  cgroup_devices_free (*d);
+}
+#define _cleanup_devices_ __attribute__ ((cleanup (devices_freep)))
+
 int
 cgroup_container_setup (int dirfd, const struct oci_config *c, const char *id, struct cgroup **out,
                         struct husk_error **err)
 {
   const struct oci_linux *l = c->linux_;
   const struct oci_resources *res = l ? l->resources : NULL;
+  _cleanup_devices_ struct cgroup_devices *dev = NULL;
   *out = NULL;
+  if (cgroup_devices_build (res, &dev, err) < 0)
+    return husk_error_wrap (err, "config.json");
   if (cgroup_resolve (l ? l->cgroups_path : NULL, id, out, err) < 0)
     return -1;
   /* Recorded before anything is made: see record.c. */
   if (cgroup_record_write (dirfd, *out, res, err) < 0 || cgroup_create (*out, err) < 0
-      || cgroup_apply (*out, res, false, err) < 0 || cgroup_devices_apply (*out, res, l, err) < 0)
+      || cgroup_apply (*out, res, false, err) < 0 || cgroup_devices_apply (*out, dev, NULL, err) < 0)
     return -1;
   return 0;
 }
@@ -114,8 +124,13 @@ container_update (const char *root, const char *id, const struct oci_resources *
   enum state_status s = state_status (c.dirfd, c.st);
   if (s == STATE_STOPPED)
     return husk_error_set (err, "cannot update container \"%s\" that is stopped", id);
-  if (res->devices.n > 0)
-    return husk_error_set (err, "linux.resources.devices: update does not change device rules");
+  /* Devices are replaced as a whole (CRI sends them with every update):
+     checked before anything changes, compared with the recorded ones. */
+  _cleanup_devices_ struct cgroup_devices *dev = NULL, *cur = NULL;
+  if (res->devices.n > 0 && cgroup_devices_build (res, &dev, err) < 0)
+    return husk_error_wrap (err, "--resources");
+  if (dev && cgroup_devices_build (c.res, &cur, err) < 0)
+    return -1;
   /* A member 0 is one left as it is (runc's update; the containerd shim
      sends 0 for every member not given). */
   _cleanup_resources_ struct oci_resources *upd = cgroup_resources_copy_set (res);
@@ -133,6 +148,8 @@ container_update (const char *root, const char *id, const struct oci_resources *
       with_limit.memory = &mem;
     }
   if (cgroup_apply (c.cg, &with_limit, true, err) < 0)
+    return -1;
+  if (dev && cgroup_devices_apply (c.cg, dev, cur, err) < 0)
     return -1;
   return cgroup_record_update (c.dirfd, upd, err);
 }
