@@ -39,25 +39,32 @@ setup_file() {
     --cgroup-parent "/$CGPARENT" --add-runtime "husk=$E/bin/husk" \
     --default-runtime "$RT" </dev/null >"$D/log" 2>&1 3>&- &
   echo $! >"$D/unshare.pid"
+  # On a failure here, dockerd is stopped before bats gives up on the file.
   if ! wait_for 30 dk_ version >/dev/null 2>&1; then
     echo "# dockerd did not start: $(tail -5 "$D/log")" >&3
+    teardown_file
     return 1
   fi
-  dk_ import --change 'CMD ["/bin/sh"]' "$HUSK_ENGINES_IMAGES/busybox-rootfs.tar" "$IMAGE" >/dev/null
+  if ! dk_ import --change 'CMD ["/bin/sh"]' "$HUSK_ENGINES_IMAGES/busybox-rootfs.tar" "$IMAGE" >/dev/null; then
+    echo "# docker import failed" >&3
+    teardown_file
+    return 1
+  fi
   # What dockerd mounts for itself; anything more is a container's.
   daemon_mounts >"$D/mounts.base"
 }
 
 teardown_file() {
-  local pid p
-  dk_ rm -f $(dk_ ps -aq 2>/dev/null) >/dev/null 2>&1 || true
-  # dockerd stops its containerd on SIGTERM; both are waited for.
+  local pid
+  remove_all
+  # dockerd stops its containerd on SIGTERM; whatever of them is left after
+  # 20 s (containerd, a shim, a container's process) is killed.
   pid=$(cat "$D/unshare.pid" 2>/dev/null) || true
   if [[ -n "$pid" ]]; then
     kill "$pid" 2>/dev/null || true
     wait_for 20 eval "! pid_alive $pid" || kill -KILL "$pid" 2>/dev/null || true
   fi
-  for pid in $(cat "$D/exec/containerd/containerd.pid" 2>/dev/null) $(daemon_pids); do
+  for pid in $(pids_of "$D/exec/containerd/containerd" "/$CGPARENT/"); do
     kill -KILL "$pid" 2>/dev/null || true
   done
   umount_under "$D"
@@ -79,6 +86,13 @@ dk_in() {
   shift
   DOCKER_CONFIG="$D/cli" timeout --kill-after=5 "$ENGINE_TIMEOUT" \
     "$DOCKER" -H "unix://$D/sock" "$@" <"$in" 3>&-
+}
+
+# remove_all: removes every container of this daemon, by force.
+remove_all() {
+  local ids
+  mapfile -t ids < <(dk_ ps -aq 2>/dev/null)
+  ((${#ids[@]} == 0)) || dk_ rm -f "${ids[@]}" >/dev/null 2>&1 || true
 }
 
 # daemon_mounts: mount points under $D, but the network namespace dockerd
@@ -103,10 +117,12 @@ docker_leftovers() {
   done
   find /sys/fs/cgroup -mindepth 2 -maxdepth 3 -type d -path "*/$CGPARENT/*" 2>/dev/null | sed 's/^/cgroup /'
   comm -13 "$D/mounts.base" <(daemon_mounts) | sed 's/^/mount /'
-  # The runtime's --root, the shim's bundles, docker's container dirs.
-  for d in "$D/exec/runtime-$RT/moby" "$D/exec/containerd/daemon/io.containerd.runtime.v2.task/moby" \
+  # The runtime's --root (dockerd gives runtime-runc/moby to every runtime
+  # of the runc shim), the shim's bundles, docker's container dirs.  husk
+  # keeps its compiled seccomp programs in .seccomp of its root on purpose.
+  for d in "$D/exec/runtime-runc/moby" "$D/exec/containerd/daemon/io.containerd.runtime.v2.task/moby" \
     "$D/data/containers"; do
-    [[ -d "$d" ]] && find "$d" -mindepth 1 -maxdepth 1 | sed 's/^/state /'
+    [[ -d "$d" ]] && find "$d" -mindepth 1 -maxdepth 1 ! -name .seccomp | sed 's/^/state /'
   done
   return 0
 }
@@ -124,7 +140,7 @@ assert_clean() {
 }
 
 teardown() {
-  dk_ rm -f $(dk_ ps -aq 2>/dev/null) >/dev/null 2>&1 || true
+  remove_all
 }
 
 # run_detached ARGS...: docker run -d ARGS; CID is the container's id.
