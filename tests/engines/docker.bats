@@ -118,11 +118,11 @@ docker_leftovers() {
   find /sys/fs/cgroup -mindepth 2 -maxdepth 3 -type d -path "*/$CGPARENT/*" 2>/dev/null | sed 's/^/cgroup /'
   comm -13 "$D/mounts.base" <(daemon_mounts) | sed 's/^/mount /'
   # The runtime's --root (dockerd gives runtime-runc/moby to every runtime
-  # of the runc shim), the shim's bundles, docker's container dirs.  husk
-  # keeps its compiled seccomp programs in .seccomp of its root on purpose.
+  # of the runc shim), the shim's bundles, docker's container dirs: empty
+  # (husk keeps its seccomp program cache in a directory of its own).
   for d in "$D/exec/runtime-runc/moby" "$D/exec/containerd/daemon/io.containerd.runtime.v2.task/moby" \
     "$D/data/containers"; do
-    [[ -d "$d" ]] && find "$d" -mindepth 1 -maxdepth 1 ! -name .seccomp | sed 's/^/state /'
+    [[ -d "$d" ]] && find "$d" -mindepth 1 -maxdepth 1 | sed 's/^/state /'
   done
   return 0
 }
