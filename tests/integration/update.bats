@@ -219,18 +219,17 @@ parent_cpu_limit() {
     assert_ok
     assert_cfs "$q" "$p"
   done
-  # More than the parent allows: the kernel's refusal, naming the member;
+  # More than the parent allows: v1 refuses it (v2 takes it and caps the
+  # child at the parent's limit), naming the member and the parent's limit;
   # nothing changes.
-  for step in "60000 100000" "600000 1000000"; do
-    read -r q p <<<"$step"
-    hrun husk update --cpu-quota "$q" --cpu-period "$p" "$CTR"
-    if cg_v2 cpu; then
-      assert_error_line 'linux.resources.cpu'
-    else
+  if ! cg_v2 cpu; then
+    for step in "60000 100000" "600000 1000000"; do
+      read -r q p <<<"$step"
+      hrun husk update --cpu-quota "$q" --cpu-period "$p" "$CTR"
       assert_error_line 'linux.resources.cpu' "parent cgroup .*/$parent allows"
-    fi
-    assert_cfs 500000 1000000
-  done
+      assert_cfs 500000 1000000
+    done
+  fi
   hrun husk delete --force "$CTR"
   assert_ok
   assert_no_leftovers "$CTR"
