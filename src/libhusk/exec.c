@@ -357,6 +357,23 @@ namespaces_to_join (int pid, int pidfd, int *flags, struct husk_error **err)
   return 0;
 }
 
+/* The init's root, through the host's /proc, opened before the pidfd
+   is checked to be alive (so it is that init's).  Above the fds given to
+   the process. */
+static int
+open_init_root (int pid, int min_fd, int *out, struct husk_error **err)
+{
+  char path[64];
+  snprintf (path, sizeof path, "/proc/%d/root", pid);
+  _cleanup_close_ int fd = open (path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return husk_error_sys (err, errno, "exec: open %s", path);
+  *out = fcntl (fd, F_DUPFD_CLOEXEC, min_fd);
+  if (*out < 0)
+    return husk_error_sys (err, errno, "exec: move the init's root fd");
+  return 0;
+}
+
 /* ---- the children ---- */
 
 struct exec_child
@@ -368,6 +385,7 @@ struct exec_child
   struct stat self;                /* husk's binary, on the host */
   int init_pidfd;
   int ns_flags;
+  int init_root;                   /* without a mount namespace: the init's root to chroot into, else -1 */
   int sync_fd;
   int preserve_fds;
   int lsm_proc;                    /* the host's /proc (lsm_open_proc), or -1 */
@@ -517,6 +535,13 @@ exec_helper (const struct exec_child *x)
   if (x->ns_flags && setns (x->init_pidfd, x->ns_flags) < 0)
     {
       husk_error_sys (&err, errno, "exec: join the container's namespaces");
+      child_failed (x->sync_fd, err);
+    }
+  /* A container without a mount namespace of its own is a chroot into
+     root.path (init.c): the exec'd process is put in the same one. */
+  if (x->init_root >= 0 && (fchdir (x->init_root) < 0 || chroot (".") < 0))
+    {
+      husk_error_sys (&err, errno, "exec: chroot into the container's root");
       child_failed (x->sync_fd, err);
     }
   struct clone_args args = { .flags = CLONE_PARENT };
@@ -696,8 +721,12 @@ exec_run (const struct exec_opts *o, int *exit_status, struct husk_error **err)
   struct exec_agent agent = { .profile = seccomp && seccomp->notify ? c->linux_->seccomp : NULL, .st = st,
                               .dirfd = dirfd };
   int ns_flags = 0;
-  if (namespaces_to_join (st->pid, init_pidfd, &ns_flags, err) < 0)
+  _cleanup_close_ int init_root = -1;
+  if (open_init_root (st->pid, 3 + o->preserve_fds, &init_root, err) < 0
+      || namespaces_to_join (st->pid, init_pidfd, &ns_flags, err) < 0)
     return -1;
+  if (ns_flags & CLONE_NEWNS)
+    close (steal_fd (&init_root));
 
   _cleanup_close_ int console = -1;
   if (o->console_socket && (console = terminal_connect (o->console_socket, err)) < 0)
@@ -744,6 +773,7 @@ exec_run (const struct exec_opts *o, int *exit_status, struct husk_error **err)
     return -1;
   struct exec_child x = {
     .p = p, .argv = argv, .env = env, .cg = cg, .seccomp = seccomp, .init_pidfd = init_pidfd, .ns_flags = ns_flags,
+    .init_root = init_root,
     .sync_fd = child_end, .preserve_fds = o->preserve_fds, .self = self, .lsm_proc = lsm_proc,
     .keyring = st->no_new_keyring ? NULL : st->id,
   };

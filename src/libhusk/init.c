@@ -28,6 +28,7 @@
 #include "seccomp_filter.h"
 #include "state.h"
 #include "sync.h"
+#include "sysctl.h"
 #include "terminal.h"
 
 /* The init's own fds must not sit in the range handed to the container. */
@@ -79,8 +80,10 @@ setup_terminal (const struct init_args *a, struct husk_error **err)
   int slave = -1;
   if (terminal_new_pty (&master, &slave, err) < 0)
     return husk_error_wrap (err, "process.terminal");
-  /* The container's /dev/console is its terminal. */
-  if (terminal_set_owner (slave, p->user.uid, err) < 0 || devices_bind_console (slave, err) < 0)
+  /* The container's /dev/console is its terminal: a bind mount, made only
+     in a mount namespace of the container's (create warned otherwise). */
+  bool own_mounts = (a->ns->listed_flags & CLONE_NEWNS) != 0;
+  if (terminal_set_owner (slave, p->user.uid, err) < 0 || (own_mounts && devices_bind_console (slave, err) < 0))
     {
       close (slave);
       return husk_error_wrap (err, "process.terminal");
@@ -238,6 +241,32 @@ run_create_hooks (void *data, struct husk_error **err)
   return hooks_run (h, HOOKS_CREATE_CONTAINER, *ch->state_json, ch->a->rootfs, err);
 }
 
+/* The container's root.  In a mount namespace of its own (new or joined):
+   mounts_setup_rootfs, which pivots into root.path.  Without one (none
+   listed: the host's is the container's, as the spec allows), husk
+   mounts nothing there (create refused what would need a mount) and
+   chroots into root.path, as runc does; the create hooks, process.cwd and
+   linux.sysctl come at the same points as with a mount namespace. */
+static int
+setup_root (const struct init_args *a, struct create_hooks *ch, struct husk_error **err)
+{
+  const struct oci_config *c = a->config;
+  if (a->ns->listed_flags & CLONE_NEWNS)
+    return mounts_setup_rootfs (c, a->ns->new_flags, a->rootfs, a->bundle, a->no_pivot, run_create_hooks, ch,
+                                err);
+  if (run_create_hooks (ch, err) < 0)
+    return -1;
+  if (chroot (a->rootfs) < 0 || chdir ("/") < 0)
+    return husk_error_sys (err, errno, "chroot into root.path \"%s\"", a->rootfs);
+  _cleanup_close_ int root = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root < 0)
+    return husk_error_sys (err, errno, "open the new \"/\"");
+  if (process_make_cwd ("config.json: process.cwd", root, c->process->cwd, err) < 0
+      || sysctl_apply (c, root, err) < 0)
+    return -1;
+  return 0;
+}
+
 /* startContainer: after `start` released us, inside the container, before
    the process is executed.  A failure is written into exec.fifo for
    `start` to report, and the container stops (we exit). */
@@ -307,7 +336,8 @@ init_run (const struct init_args *a)
        time namespace, whose offsets the parent writes before we enter it
        (namespaces.h);
      - hostname before the mounts, which may make /proc/sys read-only;
-     - the rootfs (mounts, pivot_root) before anything that looks up paths
+     - the rootfs (mounts, pivot_root; without a mount namespace only a
+       chroot: setup_root) before anything that looks up paths
        (the pty under the container's /dev, cwd, the executable); the
        prestart, createRuntime and createContainer hooks run between the
        mounts and pivot_root (run_create_hooks), as the spec places them;
@@ -355,8 +385,7 @@ init_run (const struct init_args *a)
       || process_join_keyring (a->no_new_keyring ? NULL : a->id, p, lsm_proc, "config.json", &err) < 0
       || set_hostname (c, &err) < 0
       || read_hooks_state (a, state_fd, &hooks_state, &err) < 0
-      || mounts_setup_rootfs (c, a->ns->new_flags, a->rootfs, a->bundle, a->no_pivot, run_create_hooks, &ch,
-                              &err) < 0
+      || setup_root (a, &ch, &err) < 0
       || setup_terminal (a, &err) < 0
       || enter_cwd (p->cwd, &err) < 0
       || process_check_cwd_inside ("config.json: process.cwd", p->cwd, &err) < 0

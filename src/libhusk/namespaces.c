@@ -13,6 +13,7 @@
 #include <linux/nsfs.h>
 
 #include "cleanup.h"
+#include "log.h"
 #include "namespaces.h"
 #include "oci_tables.h"
 #include "sync.h"
@@ -161,6 +162,43 @@ check_joined_mount (const struct namespaces_plan *plan)
   return NULL;
 }
 
+/* No mount namespace listed: the container shares the host's mount table
+   and husk only chroots into root.path (init.c, setup_root).  What would
+   need a mount there is refused: runc 1.1 makes those mounts in the host's
+   table and leaves them behind (it refuses only maskedPaths and
+   readonlyPaths); a terminal goes without its /dev/console bind, with a
+   warning. */
+static const char *
+check_without_mount_ns (const struct oci_config *c)
+{
+  const struct oci_linux *l = c->linux_;
+  static const char why[] = "needs a mount namespace in linux.namespaces: without one it would be "
+                            "a mount in the host's mount table";
+  static char msg[256];
+  const char *member = NULL;
+  if (c->mounts.n > 0)
+    member = "mounts[0]";
+  else if (c->root && c->root->readonly)
+    member = "root.readonly";
+  else if (l && l->masked_paths.n > 0)
+    member = "linux.maskedPaths";
+  else if (l && l->readonly_paths.n > 0)
+    member = "linux.readonlyPaths";
+  else if (l && l->rootfs_propagation)
+    member = "linux.rootfsPropagation";
+  else if (l && l->devices.n > 0)
+    member = "linux.devices[0]";
+  if (member)
+    {
+      snprintf (msg, sizeof msg, "config.json: %s: %s", member, why);
+      return msg;
+    }
+  if (c->process && c->process->terminal)
+    log_warning ("config.json: process.terminal: /dev/console is not bound to the terminal: without a "
+                 "mount namespace in linux.namespaces that would be a mount in the host's mount table");
+  return NULL;
+}
+
 int
 namespaces_plan (const struct oci_config *c, struct namespaces_plan *plan, struct husk_error **err)
 {
@@ -176,9 +214,8 @@ namespaces_plan (const struct oci_config *c, struct namespaces_plan *plan, struc
   plan->listed_flags = seen;
   const char *refusal = check_joined_mount (plan);
   if (!(seen & CLONE_NEWNS))
-    refusal = "config.json: linux.namespaces: a mount namespace, new or joined, is required (husk "
-              "pivots into root.path)";
-  else if (refusal == NULL && c->linux_ && c->linux_->time_offsets && !(plan->new_flags & CLONE_NEWTIME))
+    refusal = check_without_mount_ns (c);
+  if (refusal == NULL && c->linux_ && c->linux_->time_offsets && !(plan->new_flags & CLONE_NEWTIME))
     refusal = "config.json: linux.timeOffsets: needs a new time namespace in linux.namespaces";
   if (refusal == NULL && c->linux_ && c->linux_->time_offsets)
     {

@@ -51,11 +51,13 @@ struct namespaces_join
    listed twice, a relative or missing path, a path that is not a
    namespace of its kind, husk's own user or mount namespace (setns
    refuses the first; pivot_root in the second would move the root of
-   every process in it), no mount namespace at all (husk pivots into
-   root.path), a joined mount namespace the container's root could not
+   every process in it), a joined mount namespace the container's root could not
    mount in (with a new user namespace, or not owned by the joined one),
    a time namespace on a kernel without them, and linux.timeOffsets
-   without a new time namespace. */
+   without a new time namespace.  No mount namespace at all is the host's
+   (husk chroots into root.path, as runc): then every member that would
+   be a mount is refused by name (mounts, root.readonly, maskedPaths,
+   readonlyPaths, rootfsPropagation, devices). */
 struct namespaces_plan
 {
   int listed_flags;                /* every kind listed, new or joined */

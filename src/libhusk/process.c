@@ -230,6 +230,11 @@ process_make_cwd (const char *label, int root, const char *cwd, struct husk_erro
       *s = '\0';
       int e = 0;
       int next = mounts_openat2 (root, prefix, O_PATH | O_DIRECTORY, MOUNTS_RESOLVE);
+      /* A magic link (or a symlink loop): nothing is made through it; the
+         chdir that follows fails or is checked to stay inside the root
+         (process_check_cwd_inside). */
+      if (next < 0 && errno == ELOOP)
+        return 0;
       if (next < 0 && errno == ENOENT)
         {
           /* Made in the directory already resolved: nothing of it can

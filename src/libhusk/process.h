@@ -73,8 +73,9 @@ int process_reset_signals (struct husk_error **err);
 /* process.cwd made as runc makes it (os.MkdirAll after pivot_root, before
    the root goes read-only): each missing directory is created, mode 0755,
    resolved inside `root` (an fd of the container's "/"), without magic
-   links (a "/proc/self/fd/N/..." cwd could otherwise make a directory
-   where fd N points, outside the root).  A component that is a file fails
+   links: nothing is made through one (a "/proc/self/fd/N/x" cwd would
+   otherwise make x where fd N points, outside the root); the chdir after
+   it fails or is checked (process_check_cwd_inside).  A component that is a file fails
    with ENOTDIR, a dangling symlink with EEXIST, as in runc:
      config.json: process.cwd "/f/x": mkdir "/f": not a directory */
 int process_make_cwd (const char *label, int root, const char *cwd, struct husk_error **err);

@@ -234,3 +234,28 @@ TTY_OWNER='stat -c "%n %u:%g" "$(tty)"; id -u'
   wait_for_status "$CTR" stopped
   delete_and_check
 }
+
+@test "no mount namespace: the terminal works without its /dev/console bind, with one warning" {
+  # The image's own /dev: a devpts the test mounts there, the host's mount
+  # table being the container's.
+  mkdir -p "$BUNDLE/rootfs/dev/pts"
+  mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts "$BUNDLE/rootfs/dev/pts"
+  ln -s pts/ptmx "$BUNDLE/rootfs/dev/ptmx"
+  touch "$BUNDLE/rootfs/dev/console"
+  update_config "$BUNDLE" '.linux.namespaces |= map(select(.type != "mount")) | .mounts = []'
+  set_args "$BUNDLE" sh -c '[ -t 0 ] && echo stdin-tty; tty; stat -c %s /dev/console'
+  start_recvtty
+  hrun husk create --console-socket "$SOCK" --bundle "$BUNDLE" "$CTR"
+  local create_status=$status create_err=$stderr
+  if ((create_status == 0)); then
+    hrun husk start "$CTR"
+    wait_for_status "$CTR" stopped
+    hrun husk delete "$CTR"
+    finish_recvtty
+  fi
+  umount "$BUNDLE/rootfs/dev/pts"
+  ((create_status == 0)) || fail "create failed: $create_err"
+  assert_equal "$create_err" "husk: warning: config.json: process.terminal: /dev/console is not bound to the terminal: without a mount namespace in linux.namespaces that would be a mount in the host's mount table"
+  assert_equal "${tty_lines[*]}" "stdin-tty $(<"$BATS_TEST_TMPDIR/ptsname") 0"
+  assert_no_leftovers "$CTR"
+}

@@ -231,12 +231,85 @@ ns_line() {
     'linux.namespaces\[1\].path "/proc/self/ns/net": a namespace of kind network, not mount'
     '.linux.namespaces[1].path = "/etc/hostname"'
     'linux.namespaces\[1\].path "/etc/hostname": not a namespace'
-    '.linux.namespaces |= map(select(.type != "mount"))'
-    'linux.namespaces: a mount namespace, new or joined, is required'
     '.linux.timeOffsets = {boottime: {secs: 5}}'
     'linux.timeOffsets: needs a new time namespace'
     '.linux.namespaces += [{type: "time"}] | .linux.timeOffsets = {boottime: {secs: 5, nanosecs: 1000000000}}'
     'linux.timeOffsets: nanosecs must be below 1000000000'
   )
   refuse_each_config "${cases[@]}"
+}
+
+# host_mounts_unchanged BEFORE: every mount of BEFORE (a copy of this
+# shell's /proc/self/mountinfo) that still exists has the same line, its
+# propagation included (runc 1.1 makes "/" a slave without a mount
+# namespace; other suites may mount and unmount meanwhile), and no mount
+# is on the bundle.
+host_mounts_unchanged() {
+  local changed on_bundle
+  # Keyed by id and mount point: an id freed elsewhere may be reused.
+  changed=$(awk 'NR == FNR { before[$1 " " $5] = $0; next }
+    (($1 " " $5) in before) && before[$1 " " $5] != $0' "$1" /proc/self/mountinfo)
+  [[ -z "$changed" ]] || fail "the host's mounts changed: $changed"
+  on_bundle=$(awk -v b="$(realpath "$BUNDLE")" 'index($5, b) == 1' /proc/self/mountinfo)
+  [[ -z "$on_bundle" ]] || fail "mounts on the bundle: $on_bundle"
+}
+
+# A bundle with no mount namespace and nothing that would be a mount.
+no_mount_ns_bundle() {
+  update_config "$BUNDLE" '.linux.namespaces |= map(select(.type != "mount")) | .mounts = []'
+  touch "$BUNDLE/rootfs/marker"
+}
+
+@test "no mount namespace listed: the host's, the container chrooted into root.path, the host's mount table unchanged" {
+  no_mount_ns_bundle
+  update_config "$BUNDLE" '.process.cwd = "/made/here"'
+  set_args "$BUNDLE" sh -c 'ls /marker; pwd; readlink /proc/self/ns/mnt 2>/dev/null || echo no-proc; hostname'
+  cp /proc/self/mountinfo "$BATS_TEST_TMPDIR/before"
+  hrun husk run --bundle "$BUNDLE" "$CTR"
+  assert_ok
+  # The rootfs has no /proc mounted: the container sees only its root.
+  assert_equal "${lines[*]}" "/marker /made/here no-proc husk-test"
+  [[ -d "$BUNDLE/rootfs/made/here" ]] || fail "process.cwd was not made in the rootfs"
+  host_mounts_unchanged "$BATS_TEST_TMPDIR/before"
+  assert_no_leftovers "$CTR"
+}
+
+@test "no namespaces at all: every kind is the host's; run and exec are chrooted into root.path; no mount is made" {
+  no_mount_ns_bundle
+  update_config "$BUNDLE" '.linux.namespaces = [] | del(.hostname)'
+  # The host's /proc, bound into the rootfs by the test: the container's
+  # namespace links are readable.
+  mkdir -p "$BUNDLE/rootfs/proc"
+  mount --bind /proc "$BUNDLE/rootfs/proc"
+  set_args "$BUNDLE" sh -c "readlink /proc/self/ns/mnt /proc/self/ns/pid /proc/self/ns/net; $LOOP_UNTIL_STOP"
+  cp /proc/self/mountinfo "$BATS_TEST_TMPDIR/before"
+  hrun husk run -d --bundle "$BUNDLE" "$CTR"
+  local st=$status
+  wait_for_file "$BUNDLE/rootfs/ready"
+  hrun husk exec "$CTR" sh -c 'ls /marker; readlink /proc/self/ns/mnt'
+  local exec_out=$output exec_st=$status
+  touch "$BUNDLE/rootfs/stop"
+  wait_for_status "$CTR" stopped
+  hrun husk delete "$CTR"
+  umount "$BUNDLE/rootfs/proc"
+  ((st == 0)) || fail "run -d failed"
+  assert_ok
+  ((exec_st == 0)) || fail "exec failed: $exec_out"
+  assert_equal "$exec_out" "/marker"$'\n'"$(ns_of $$ mnt)"
+  host_mounts_unchanged "$BATS_TEST_TMPDIR/before"
+  assert_no_leftovers "$CTR"
+}
+
+@test "without a mount namespace, what would be a mount in the host's table is refused by name, leaving the host unchanged" {
+  no_mount_ns_bundle
+  cp /proc/self/mountinfo "$BATS_TEST_TMPDIR/before"
+  local why="needs a mount namespace in linux.namespaces: without one it would be a mount in the host's mount table$"
+  refuse_each_config \
+    '.mounts = [{destination: "/proc", type: "proc", source: "proc"}]' "mounts\\[0\\]: $why" \
+    '.root.readonly = true' "root.readonly: $why" \
+    '.linux.maskedPaths = ["/proc/kcore"]' "linux.maskedPaths: $why" \
+    '.linux.readonlyPaths = ["/proc/sys"]' "linux.readonlyPaths: $why" \
+    '.linux.rootfsPropagation = "private"' "linux.rootfsPropagation: $why" \
+    '.linux.devices = [{path: "/dev/fuse", type: "c", major: 10, minor: 229}]' "linux.devices\\[0\\]: $why"
+  host_mounts_unchanged "$BATS_TEST_TMPDIR/before"
 }

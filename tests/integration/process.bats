@@ -267,12 +267,22 @@ write_passwd() {
     '.process.cwd = "/file/sub"' 'process.cwd "/file/sub": mkdir "/file": not a directory$' \
     '.process.cwd = "/dangling"' 'process.cwd "/dangling": mkdir "/dangling": file exists$' \
     '.process.cwd = "/out/made"' 'process.cwd "/out/made": mkdir "/out": file exists$' \
-    '.process.cwd = "/magic/x"' 'process.cwd "/magic/x": mkdir "/magic": too many levels of symbolic links$' \
+    '.process.cwd = "/magic/x"' 'process.cwd "/magic/x": not a directory$' \
     '.process.cwd = "/ro/x"' 'process.cwd "/ro/x": mkdir "/ro/x": read-only file system$'
   local made
   made=$(find "$host_dir" "$BATS_TEST_TMPDIR/ro" -mindepth 1)
   [[ -z "$made" ]] || fail "made outside the rootfs: $made"
   [[ ! -e "$BUNDLE/rootfs/nowhere" ]] || fail "the dangling symlink's target was made"
+}
+
+@test "a process.cwd below a host directory fd the init holds: nothing is made there (CVE-2024-21626)" {
+  local host_dir="$BATS_TEST_TMPDIR/host-dir"
+  mkdir -p "$host_dir"
+  update_config "$BUNDLE" '.process.cwd = "/proc/self/fd/7/made-by-husk"'
+  hrun husk run --bundle "$BUNDLE" "$CTR" 7<"$host_dir"
+  assert_error_line '^husk: config.json: process.cwd "/proc/self/fd/7/made-by-husk": no such file or directory$'
+  assert_no_leftovers "$CTR"
+  [[ ! -e "$host_dir/made-by-husk" ]] || fail "husk made a directory on the host through the init's fd 7"
 }
 
 @test "bad process values are refused, naming the member, leaving nothing" {

@@ -257,7 +257,14 @@ main (void)
               "linux.namespaces[1]: duplicate namespace \"mount\"");
   check_plan ("\"namespaces\": [{\"type\": \"mount\"}, {\"type\": \"uts\", \"path\": \"/proc/self/ns/ipc\"}]",
               0, 0, "a namespace of kind ipc, not uts");
-  check_plan ("\"namespaces\": [{\"type\": \"pid\"}]", 0, 0, "a mount namespace, new or joined, is required");
+  /* No mount namespace: the host's, chrooted into (runc does the same);
+     only what would be a mount in the host's table is refused. */
+  check_plan ("\"namespaces\": [{\"type\": \"pid\"}]", CLONE_NEWPID, CLONE_NEWPID, NULL);
+  check_plan ("\"namespaces\": []", 0, 0, NULL);
+  check_plan ("\"namespaces\": [{\"type\": \"pid\"}], \"maskedPaths\": [\"/proc/kcore\"]", 0, 0,
+              "config.json: linux.maskedPaths: needs a mount namespace in linux.namespaces");
+  check_plan ("\"devices\": [{\"path\": \"/dev/x\", \"type\": \"c\", \"major\": 1, \"minor\": 3}]", 0, 0,
+              "config.json: linux.devices[0]: needs a mount namespace in linux.namespaces");
   check_plan ("\"namespaces\": [{\"type\": \"mount\"}], \"timeOffsets\": {\"boottime\": {\"secs\": 1}}", 0, 0,
               "linux.timeOffsets: needs a new time namespace");
 
