@@ -113,7 +113,7 @@ container_update (const char *root, const char *id, const struct oci_resources *
     return -1;
   enum state_status s = state_status (c.dirfd, c.st);
   if (s == STATE_STOPPED)
-    return husk_error_set (err, "cannot update container \"%s\" that is stopped", id);
+    return husk_error_set (err, "cannot update container \"%s\" that is stopped: container not running", id);
   if (res->devices.n > 0)
     return husk_error_set (err, "linux.resources.devices: update does not change device rules");
   /* v2 derives swap.max from the limit: a swap update alone uses the
@@ -141,8 +141,8 @@ container_freeze (const char *root, const char *id, bool freeze, struct husk_err
   enum state_status s = state_status (c.dirfd, c.st);
   bool frozen = cgroup_is_frozen (c.cg);
   if (s == STATE_STOPPED)
-    return husk_error_set (err, "cannot %s container \"%s\" that is stopped", freeze ? "pause" : "resume",
-                           id);
+    return husk_error_set (err, "cannot %s container \"%s\" that is stopped: container not running",
+                           freeze ? "pause" : "resume", id);
   if (freeze && frozen)
     return husk_error_set (err, "container \"%s\" is already paused", id);
   if (!freeze && !frozen)
