@@ -940,3 +940,41 @@ husk_said() {
 	[[ "$stderr" == *"does not exist"* ]] || fail "runc's error is not on stderr: $stderr"
 	same_status 0 delete --force "$CID"
 }
+
+@test "man: EXIT STATUS lists 0, 1, exec's 255 and the process's own status" {
+	local text
+	text=$(awk '/^\.SH "?EXIT STATUS/ { on = 1; next } /^\.SH/ { on = 0 } on' "$MAN" | sed 's/\\-/-/g')
+	for st in 0 1 255; do
+		grep -qx "\.B $st" <<<"$text" || fail "husk.1: EXIT STATUS has no entry for $st"
+	done
+	grep -q '128+' <<<"$text" || fail "husk.1: EXIT STATUS does not give 128+N"
+	for words in "does not exist" "container not running" 'executable file not found in $PATH'; do
+		grep -qF "$words" <<<"$text" || fail "husk.1: EXIT STATUS does not name the words \"$words\""
+	done
+	# The argument forms: options after the id, except for exec and ps.
+	man_section global >/dev/null
+	grep -q 'husk update ID' "$MAN" || fail "husk.1 does not show options after the id"
+}
+
+@test "completion: options after the container id, as husk parses them; not after exec's or ps's" {
+	run complete_line "$HUSK" update someid --mem
+	assert_line -- --memory
+	assert_line -- --memory-swap
+	run complete_line "$HUSK" kill someid USR1 --a
+	assert_output -- --all
+	run complete_line "$HUSK" delete someid -
+	assert_line -- --force
+	run complete_line "$HUSK" update someid --resources "$BUNDLE/"
+	# a file name, not an option
+	[[ "$output" != *--memory* ]] || fail "options offered as --resources' value: $output"
+	# After exec's and ps's id every word is the process's.
+	run complete_line "$HUSK" exec someid --e
+	assert_output ""
+	run complete_line "$HUSK" ps someid --f
+	assert_output ""
+	run complete_line "$HUSK" exec --e
+	assert_line -- --env
+	# -- ends the options.
+	run complete_line "$HUSK" kill -- someid --a
+	assert_output ""
+}
