@@ -283,9 +283,9 @@ cmd_expect_args (const struct husk_command *cmd, const struct cmd_args *a, int m
         return husk_error_set (err, "\"%s\" requires exactly %d argument(s): husk %s %s", cmd->name,
                                min, cmd->name, cmd->usage);
       if (a->argc < min)
-        return husk_error_set (err, "\"%s\" requires at least %d argument(s): husk %s %s",
+        return husk_error_set (err, "\"%s\" requires a minimum of %d argument(s): husk %s %s",
                                cmd->name, min, cmd->name, cmd->usage);
-      return husk_error_set (err, "\"%s\" takes at most %d argument(s): husk %s %s", cmd->name,
+      return husk_error_set (err, "\"%s\" requires a maximum of %d argument(s): husk %s %s", cmd->name,
                              max, cmd->name, cmd->usage);
     }
   return 0;
