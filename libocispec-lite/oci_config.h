@@ -235,7 +235,9 @@ int oci_config_parse_data (const char *data, size_t len, const char *name, struc
 int oci_config_read_file (const char *path, const char *name, char **data, size_t *len, char **err);
 void oci_config_free (struct oci_config *c);
 
-/* process.json for `exec --process`: the config's "process" object alone. */
+/* process.json for `exec --process`: the config's "process" object alone.
+   The _file readers of process.json and resources take what a command
+   line names: a file, a pipe (/dev/fd/N) or "-" for stdin. */
 int oci_process_parse_file (const char *path, const char *name, struct oci_process **out, char **err);
 int oci_process_parse_data (const char *data, size_t len, const char *name, struct oci_process **out, char **err);
 void oci_process_free (struct oci_process *p);

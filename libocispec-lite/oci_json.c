@@ -129,52 +129,26 @@ json_type_name (yajl_val v)
 
 /* ---- reading and syntax ---- */
 
-int
-oci_json_read_file (const char *path, const char *name, size_t max, char **data, size_t *len,
-                    char **err)
+/* Reads fd to its end, at most max bytes; size is what fstat said (0 for a
+   pipe). */
+static int
+read_all (int fd, off_t size, const char *path, const char *name, size_t max, char **data, size_t *len,
+          char **err)
 {
   char q[QUOTE_SIZE];
-  struct stat st;
-
-  /* Look before opening: opening a FIFO would block and opening a device
-     can have side effects.  The fstat below catches a swap in between. */
-  if (stat (path, &st) < 0)
-    {
-      *err = oci_xasprintf ("%s: open %s: %s", name, quote (q, path), strerror (errno));
-      return -1;
-    }
-  if (!S_ISREG (st.st_mode))
-    {
-      *err = oci_xasprintf ("%s: not a regular file", name);
-      return -1;
-    }
-  _cleanup_close_ int fd = open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-  if (fd < 0)
-    {
-      *err = oci_xasprintf ("%s: open %s: %s", name, quote (q, path), strerror (errno));
-      return -1;
-    }
-  if (fstat (fd, &st) < 0)
-    {
-      *err = oci_xasprintf ("%s: stat %s: %s", name, quote (q, path), strerror (errno));
-      return -1;
-    }
-  if (!S_ISREG (st.st_mode))
-    {
-      *err = oci_xasprintf ("%s: not a regular file", name);
-      return -1;
-    }
   /* Refuse by size before allocating: a huge or sparse file must not
      cost its size in memory. */
-  if ((uintmax_t) st.st_size > max)
+  if ((uintmax_t) size > max)
     {
-      *err = oci_xasprintf ("%s: file too large (%jd bytes, at most %zu)", name,
-                            (intmax_t) st.st_size, max);
+      *err = oci_xasprintf ("%s: file too large (%jd bytes, at most %zu)", name, (intmax_t) size, max);
       return -1;
     }
 
-  /* The file may grow while it is read: keep reading, within the cap. */
-  size_t cap = (size_t) st.st_size + 1, n = 0;
+  /* The file may grow while it is read, and a pipe has no size: keep
+     reading, within the cap. */
+  size_t cap = (size_t) size > 4095 ? (size_t) size + 1 : 4096, n = 0;
+  if (cap > max + 1)
+    cap = max + 1;
   _cleanup_free_ char *buf = oci_xcalloc (cap + 1, 1);
   for (;;)
     {
@@ -209,6 +183,81 @@ oci_json_read_file (const char *path, const char *name, size_t max, char **data,
   *data = steal_pointer (&buf);
   *len = n;
   return 0;
+}
+
+/* Opens path for reading after looking at it: a regular file, or with
+   pipes, also a FIFO (opened blocking, as a reader of a pipe waits for its
+   writer); a directory, a device or a socket is refused.  Looking before
+   opening: opening a FIFO blocks and opening a device can have side
+   effects.  The fstat after the open catches a swap in between. */
+static int
+open_checked (const char *path, const char *name, bool pipes, int *fd, struct stat *st, char **err)
+{
+  char q[QUOTE_SIZE];
+  for (int step = 0; step < 2; step++)
+    {
+      if ((step == 0 ? stat (path, st) : fstat (*fd, st)) < 0)
+        {
+          *err = oci_xasprintf ("%s: %s %s: %s", name, step == 0 ? "open" : "stat", quote (q, path),
+                                strerror (errno));
+          return -1;
+        }
+      if (pipes && S_ISDIR (st->st_mode))
+        {
+          *err = oci_xasprintf ("%s: is a directory", name);
+          return -1;
+        }
+      if (!S_ISREG (st->st_mode) && !(pipes && S_ISFIFO (st->st_mode)))
+        {
+          *err = oci_xasprintf ("%s: not a regular file%s", name, pipes ? " or pipe" : "");
+          return -1;
+        }
+      if (step == 0)
+        {
+          *fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | (S_ISFIFO (st->st_mode) ? 0 : O_NONBLOCK));
+          if (*fd < 0)
+            {
+              *err = oci_xasprintf ("%s: open %s: %s", name, quote (q, path), strerror (errno));
+              return -1;
+            }
+        }
+    }
+  return 0;
+}
+
+int
+oci_json_read_file (const char *path, const char *name, size_t max, char **data, size_t *len,
+                    char **err)
+{
+  struct stat st;
+  _cleanup_close_ int fd = -1;
+  if (open_checked (path, name, false, &fd, &st, err) < 0)
+    return -1;
+  return read_all (fd, st.st_size, path, name, max, data, len, err);
+}
+
+int
+oci_json_read_arg (const char *path, const char *name, size_t max, char **data, size_t *len, char **err)
+{
+  struct stat st;
+  if (strcmp (path, "-") == 0)
+    {
+      if (fstat (STDIN_FILENO, &st) < 0)
+        {
+          *err = oci_xasprintf ("%s: stat stdin: %s", name, strerror (errno));
+          return -1;
+        }
+      if (S_ISDIR (st.st_mode))
+        {
+          *err = oci_xasprintf ("%s: stdin is a directory", name);
+          return -1;
+        }
+      return read_all (STDIN_FILENO, S_ISREG (st.st_mode) ? st.st_size : 0, "stdin", name, max, data, len, err);
+    }
+  _cleanup_close_ int fd = -1;
+  if (open_checked (path, name, true, &fd, &st, err) < 0)
+    return -1;
+  return read_all (fd, S_ISREG (st.st_mode) ? st.st_size : 0, path, name, max, data, len, err);
 }
 
 struct depth
@@ -1287,15 +1336,29 @@ oci_json_parse_type (const char *data, size_t len, const char *name, const struc
   return 0;
 }
 
-int
-oci_json_parse_type_file (const char *path, const char *name, const struct oci_type *t,
-                          void **out, char **err)
+static int
+parse_type_path (const char *path, const char *name, bool arg, const struct oci_type *t, void **out,
+                 char **err)
 {
   _cleanup_free_ char *data = NULL;
   size_t len = 0;
   *out = NULL;
   *err = NULL;
-  if (oci_json_read_file (path, name, OCI_CONFIG_MAX_SIZE, &data, &len, err) < 0)
+  if ((arg ? oci_json_read_arg : oci_json_read_file) (path, name, OCI_CONFIG_MAX_SIZE, &data, &len, err) < 0)
     return -1;
   return oci_json_parse_type (data, len, name, t, out, err);
+}
+
+int
+oci_json_parse_type_file (const char *path, const char *name, const struct oci_type *t,
+                          void **out, char **err)
+{
+  return parse_type_path (path, name, false, t, out, err);
+}
+
+int
+oci_json_parse_type_arg (const char *path, const char *name, const struct oci_type *t, void **out,
+                         char **err)
+{
+  return parse_type_path (path, name, true, t, out, err);
 }

@@ -89,6 +89,11 @@ yajl_val oci_json_parse (const char *data, size_t len, const char *name, char **
 /* Reads a regular file of at most `max` bytes. */
 int oci_json_read_file (const char *path, const char *name, size_t max, char **data, size_t *len,
                         char **err);
+/* The same for a file named on the command line (--process, --resources):
+   also a pipe or FIFO (bash's <(...) is /dev/fd/N), read to its end
+   within `max`, and "-" for stdin, as runc's `update -r -`. */
+int oci_json_read_arg (const char *path, const char *name, size_t max, char **data, size_t *len,
+                       char **err);
 
 /* Fills the zeroed struct `base` of type `t` from `v`.  On failure *err is
    set, and the caller frees `base` with oci_json_free_type as usual. */
@@ -124,6 +129,9 @@ int oci_json_parse_type (const char *data, size_t len, const char *name, const s
                          void **out, char **err);
 int oci_json_parse_type_file (const char *path, const char *name, const struct oci_type *t,
                               void **out, char **err);
+/* oci_json_parse_type_file over oci_json_read_arg. */
+int oci_json_parse_type_arg (const char *path, const char *name, const struct oci_type *t, void **out,
+                             char **err);
 
 /* Allocation that cannot fail: out of memory aborts, as in libhusk. */
 void *oci_xcalloc (size_t n, size_t m);

@@ -506,7 +506,7 @@ int
 oci_process_parse_file (const char *path, const char *name, struct oci_process **out, char **err)
 {
   void *p;
-  int rc = oci_json_parse_type_file (path, name ? name : "process.json", &process_type, &p, err);
+  int rc = oci_json_parse_type_arg (path, name ? name : "process.json", &process_type, &p, err);
   *out = p;
   return rc;
 }
@@ -533,7 +533,7 @@ oci_resources_parse_file (const char *path, const char *name, struct oci_resourc
                           char **err)
 {
   void *p;
-  int rc = oci_json_parse_type_file (path, name ? name : "resources", &resources_type, &p, err);
+  int rc = oci_json_parse_type_arg (path, name ? name : "resources", &resources_type, &p, err);
   *out = p;
   return rc;
 }

@@ -1,7 +1,6 @@
 /* husk's entry point: global options, then one command from the table. */
 #include <config.h>
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +30,7 @@ static const struct husk_command husk_global = {
   .usage = "[global options] COMMAND [options] [arguments]",
   .summary = "husk: an OCI container runtime",
   .options = global_options,
+  .no_reorder = true, /* the first positional word is the command */
 };
 
 static void
@@ -164,7 +164,7 @@ main (int argc, char **argv)
       return 1;
     }
   const char *name = argv[next];
-  if (strcmp (name, "help") == 0)
+  if (strcmp (name, "help") == 0 || strcmp (name, "h") == 0)
     {
       const struct husk_command *c = next + 1 < argc ? cmd_find (argv[next + 1]) : NULL;
       if (c)
@@ -190,15 +190,16 @@ main (int argc, char **argv)
     }
   if (ret == 0)
     ret = check_unsupported_globals (&g, cmd, &err);
-  /* A command returns its exit status (run: the container's), or -1. */
+  /* A command returns its exit status (run: the container's), or -1; or
+     a status with *err for a failure that is not exit 1 (exec's 255). */
   if (ret == 0)
     ret = cmd->run (&g, &a, &err);
   cmd_args_free (&a);
-  if (ret >= 0)
+  if (ret == 0 || (ret > 0 && err == NULL))
     return ret;
 
 fail:
   log_error ("%s", err ? err->msg : "unknown error");
   husk_error_free (err);
-  return 1;
+  return ret > 0 ? ret : 1;
 }

@@ -12,7 +12,7 @@ static const struct cmd_option checkpoint_options[] = {
   { "ext-unix-sk", 0, CMD_ARG_NONE, NULL, "allow external unix sockets" },
   { "shell-job", 0, CMD_ARG_NONE, NULL, "allow shell jobs" },
   { "lazy-pages", 0, CMD_ARG_NONE, NULL, "use userfaultfd to restore memory lazily" },
-  { "status-fd", 0, CMD_ARG_VALUE, "FD", "fd criu writes to once lazy-pages is ready" },
+  { "status-fd", 0, CMD_ARG_INT, "FD", "fd criu writes to once lazy-pages is ready" },
   { "page-server", 0, CMD_ARG_VALUE, "ADDRESS:PORT", "criu page server" },
   { "file-locks", 0, CMD_ARG_NONE, NULL, "handle file locks" },
   { "pre-dump", 0, CMD_ARG_NONE, NULL, "dump memory only" },

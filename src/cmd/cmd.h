@@ -29,6 +29,8 @@ enum cmd_arg
   CMD_ARG_NONE,     /* a flag: --detach, or --detach=true|false as Go's flag package allows */
   CMD_ARG_VALUE,    /* --bundle DIR; the last one given wins */
   CMD_ARG_LIST,     /* --env K=V, repeatable; every value is kept */
+  CMD_ARG_INT,      /* a VALUE that must be an integer (runc's IntFlag) */
+  CMD_ARG_INT_LIST, /* a LIST of integers (runc's Int64SliceFlag) */
 };
 
 struct cmd_option
@@ -58,7 +60,14 @@ struct husk_command
   const char *summary;    /* one line for `husk --help` */
   const char *description;/* a paragraph for `husk NAME --help`, may be NULL */
   bool takes_id;          /* argv[0] is a container id, validated before run */
+  bool no_reorder;        /* flags end at the first positional word (runc's
+                             SkipArgReorder: exec and ps, whose words after
+                             the id are the process's); otherwise flags may
+                             also follow the positional words */
   const struct cmd_option *options; /* terminated by an all-zero entry */
+  /* Returns the exit status; -1 with *err on a failure (exit status 1), or
+     a status above 0 with *err set for a failure with another status
+     (exec's 255, as runc). */
   int (*run) (struct husk_globals *g, struct cmd_args *a, struct husk_error **err);
 };
 
@@ -66,8 +75,9 @@ struct husk_command
 extern const struct husk_command *const husk_commands[];
 const struct husk_command *cmd_find (const char *name);
 
-/* Parses argv[1..] of a command into *a.  Returns 1 if --help was asked,
-   0 to go on, -1 with *err on a bad option. */
+/* Parses argv[1..] of a command into *a as runc 1.1 parses its command
+   lines (see cmd.c); argv's words may be reordered.  Returns 1 if --help
+   was asked, 0 to go on, -1 with *err on a bad option. */
 int cmd_parse (const struct husk_command *cmd, int argc, char **argv,
                struct cmd_args *a, struct husk_error **err);
 void cmd_args_free (struct cmd_args *a);
@@ -77,6 +87,11 @@ void cmd_print_help (const struct husk_command *cmd, FILE *out);
 const char *cmd_opt (const struct cmd_args *a, const char *name);
 bool cmd_flag (const struct cmd_args *a, const char *name);
 const char *const *cmd_opt_list (const struct cmd_args *a, const char *name, size_t *n);
+
+/* The integer value of an option, within min..max; *out is left alone
+   when the option is not given. */
+int cmd_opt_int (const struct cmd_args *a, const char *name, int min, int max, int *out,
+                 struct husk_error **err);
 
 /* Checks the positional argument count: exactly `min` when max == min. */
 int cmd_expect_args (const struct husk_command *cmd, const struct cmd_args *a,

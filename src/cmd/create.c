@@ -14,7 +14,7 @@ static const struct cmd_option create_options[] = {
   { "pid-file", 0, CMD_ARG_VALUE, "FILE", "write the container process's host pid to FILE" },
   { "no-pivot", 0, CMD_ARG_NONE, NULL, "do not use pivot_root to jail the process inside the rootfs" },
   { "no-new-keyring", 0, CMD_ARG_NONE, NULL, "do not create a new session keyring for the container" },
-  { "preserve-fds", 0, CMD_ARG_VALUE, "N", "pass N additional file descriptors (3 .. 3+N-1) to the container" },
+  { "preserve-fds", 0, CMD_ARG_INT, "N", "pass N additional file descriptors (3 .. 3+N-1) to the container" },
   { 0 },
 };
 
@@ -30,16 +30,8 @@ cmd_create_opts (struct husk_globals *g, struct cmd_args *a, struct container_cr
   o->console_socket = cmd_opt (a, "console-socket");
   o->no_pivot = cmd_flag (a, "no-pivot");
   o->no_new_keyring = cmd_flag (a, "no-new-keyring");
-  const char *fds = cmd_opt (a, "preserve-fds");
-  if (fds)
-    {
-      char *end;
-      errno = 0;
-      long n = strtol (fds, &end, 10);
-      if (errno || *end || end == fds || n < 0 || n > INT_MAX - 3)
-        return husk_error_set (err, "--preserve-fds: invalid number \"%s\"", fds);
-      o->preserve_fds = (int) n;
-    }
+  if (cmd_opt_int (a, "preserve-fds", 0, INT_MAX - 3, &o->preserve_fds, err) < 0)
+    return -1;
   return 0;
 }
 

@@ -15,7 +15,7 @@ static const struct cmd_option exec_options[] = {
   { "env", 'e', CMD_ARG_LIST, "KEY=VALUE", "set an environment variable" },
   { "tty", 't', CMD_ARG_NONE, NULL, "allocate a pseudo-TTY" },
   { "user", 'u', CMD_ARG_VALUE, "UID[:GID]", "user and group to run as" },
-  { "additional-gids", 'g', CMD_ARG_LIST, "GID", "additional group id" },
+  { "additional-gids", 'g', CMD_ARG_INT_LIST, "GID", "additional group id" },
   { "process", 'p', CMD_ARG_VALUE, "FILE", "path to a process.json" },
   { "detach", 'd', CMD_ARG_NONE, NULL, "return once the process has started" },
   { "pid-file", 0, CMD_ARG_VALUE, "FILE", "write the container process's host pid to FILE" },
@@ -23,14 +23,17 @@ static const struct cmd_option exec_options[] = {
   { "apparmor", 0, CMD_ARG_VALUE, "PROFILE", "AppArmor profile of the process" },
   { "no-new-privs", 0, CMD_ARG_NONE, NULL, "set no_new_privs for the process" },
   { "cap", 'c', CMD_ARG_LIST, "CAP", "add a capability to the process" },
-  { "preserve-fds", 0, CMD_ARG_VALUE, "N", "pass N additional file descriptors (3 .. 3+N-1) to the container" },
+  { "preserve-fds", 0, CMD_ARG_INT, "N", "pass N additional file descriptors (3 .. 3+N-1) to the container" },
   { "cgroup", 0, CMD_ARG_LIST, "[CONTROLLER:]PATH", "run the process in an existing sub-cgroup" },
   { "ignore-paused", 0, CMD_ARG_NONE, NULL, "allow exec in a paused container" },
   { 0 },
 };
 
-/* Exits with the process's status (husk's own failures are exit 1, from
-   main), as runc does. */
+/* Exits with the process's status (128+N when signal N killed it); when
+   husk cannot start the process, 255, as runc 1.1 (its fatalWithCode for
+   "exec failed"); a bad command line is 1, as runc's usage errors. */
+enum { EXEC_FAILED = 255 };
+
 static int
 cmd_exec_run (struct husk_globals *g, struct cmd_args *a, struct husk_error **err)
 {
@@ -57,19 +60,11 @@ cmd_exec_run (struct husk_globals *g, struct cmd_args *a, struct husk_error **er
     .pid_file = cmd_opt (a, "pid-file"),
     .console_socket = cmd_opt (a, "console-socket"),
   };
-  const char *fds = cmd_opt (a, "preserve-fds");
-  if (fds)
-    {
-      char *end;
-      errno = 0;
-      long n = strtol (fds, &end, 10);
-      if (errno || *end || end == fds || n < 0 || n > INT_MAX - 3)
-        return husk_error_set (err, "--preserve-fds: invalid number \"%s\"", fds);
-      o.preserve_fds = (int) n;
-    }
+  if (cmd_opt_int (a, "preserve-fds", 0, INT_MAX - 3, &o.preserve_fds, err) < 0)
+    return -1;
   int status = 0;
   if (exec_run (&o, &status, err) < 0)
-    return -1;
+    return EXEC_FAILED;
   return status;
 }
 
@@ -78,6 +73,7 @@ const struct husk_command cmd_exec = {
   .usage = "[options] <container-id> [command [args...]]",
   .summary = "run a new process in a running container",
   .takes_id = true,
+  .no_reorder = true,
   .options = exec_options,
   .run = cmd_exec_run,
 };

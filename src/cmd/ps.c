@@ -60,6 +60,7 @@ const struct husk_command cmd_ps = {
   .usage = "[options] <container-id> [ps options]",
   .summary = "list the processes running in a container",
   .takes_id = true,
+  .no_reorder = true,
   .options = ps_options,
   .run = cmd_ps_run,
 };

@@ -12,7 +12,7 @@ static const struct cmd_option run_options[] = {
   { "no-subreaper", 0, CMD_ARG_NONE, NULL, "do not make husk a subreaper for reparented processes" },
   { "no-pivot", 0, CMD_ARG_NONE, NULL, "do not use pivot_root to jail the process inside the rootfs" },
   { "no-new-keyring", 0, CMD_ARG_NONE, NULL, "do not create a new session keyring for the container" },
-  { "preserve-fds", 0, CMD_ARG_VALUE, "N", "pass N additional file descriptors (3 .. 3+N-1) to the container" },
+  { "preserve-fds", 0, CMD_ARG_INT, "N", "pass N additional file descriptors (3 .. 3+N-1) to the container" },
   { 0 },
 };
 

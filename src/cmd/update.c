@@ -69,41 +69,19 @@ parse_number (const char *opt, const char *s, bool bytes, bool allow_minus_one, 
   return 0;
 }
 
+/* --resources FILE, a pipe (/dev/fd/N) or "-" for stdin, within the size
+   cap of a config.json. */
 static int
 read_resources (const char *file, struct oci_resources **out, struct husk_error **err)
 {
-  FILE *f = strcmp (file, "-") == 0 ? stdin : fopen (file, "re");
-  if (f == NULL)
-    return husk_error_sys (err, errno, "--resources \"%s\"", file);
-  size_t cap = 65536, len = 0;
-  char *buf = xmalloc (cap);
-  size_t r;
-  while ((r = fread (buf + len, 1, cap - len, f)) > 0)
-    {
-      len += r;
-      if (len == cap)
-        {
-          if (cap >= OCI_CONFIG_MAX_SIZE)
-            break;
-          cap *= 2;
-          buf = xrealloc (buf, cap);
-        }
-    }
-  bool bad = ferror (f) || len == cap;
-  if (f != stdin)
-    fclose (f);
   char *perr = NULL;
-  int ret = 0;
-  if (bad)
-    ret = husk_error_set (err, "--resources \"%s\": cannot read (or larger than %d bytes)", file,
-                          OCI_CONFIG_MAX_SIZE);
-  else if (oci_resources_parse_data (buf, len, file, out, &perr) < 0)
+  if (oci_resources_parse_file (file, file, out, &perr) < 0)
     {
-      ret = husk_error_set (err, "--resources: %s", perr ? perr : "cannot parse");
+      husk_error_set (err, "--resources: %s", perr ? perr : "cannot parse");
       free (perr);
+      return -1;
     }
-  free (buf);
-  return ret;
+  return 0;
 }
 
 /* The flags, each onto its linux.resources member; a flag overrides the

@@ -778,7 +778,7 @@ container_kill (const char *root, const char *id, int sig, bool all, struct husk
   if (state_init_pidfd (st, &pidfd, err) < 0)
     return -1;
   if (pidfd < 0)
-    return husk_error_set (err, "container \"%s\" is not running", id);
+    return husk_error_set (err, "container \"%s\" is stopped: container not running", id);
   return send_signal (pidfd, sig, err);
 }
 

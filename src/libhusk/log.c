@@ -165,7 +165,11 @@ log_msg (enum log_level level, const char *fmt, ...)
   int saved = errno;
   if (log_fd >= 0)
     write_log_line (level, msg);
-  if (level <= LOG_LEVEL_WARNING || log_fd < 0)
+  /* As runc: an error goes to stderr too, where engines and people look
+     for the reason of a failure; a warning only to the log that was given,
+     as logrus writes it (an engine passes --log and keeps husk's stderr as
+     the container's output). */
+  if (level == LOG_LEVEL_ERROR || log_fd < 0)
     fprintf (stderr, "husk: %s%s\n", level == LOG_LEVEL_WARNING ? "warning: " : "", msg);
   free (msg);
   errno = saved;

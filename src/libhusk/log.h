@@ -33,9 +33,9 @@ struct timespec;
 void log_format_utc (const struct timespec *ts, bool trim, char *buf, size_t len);
 int log_format_parse (const char *s, enum log_format *out);
 
-/* Errors and warnings go to stderr ("husk: msg") and, if set, the log
-   file; info and debug (debug only with --debug) go to the log file, or to
-   stderr when no log file is set. */
+/* Errors go to stderr ("husk: msg") and, if set, the log file; warnings,
+   info and debug (debug only with --debug) go to the log file, or to
+   stderr when no log file is set, as runc's logrus does. */
 void log_msg (enum log_level level, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
 #define log_error(...) log_msg (LOG_LEVEL_ERROR, __VA_ARGS__)
 #define log_warning(...) log_msg (LOG_LEVEL_WARNING, __VA_ARGS__)

@@ -39,6 +39,12 @@ teardown() {
 			"$HUSK" --root "$ROOT" delete --force "$id" >/dev/null 2>&1 || true
 		done
 	fi
+	if [ -d "${RUNC_ROOT:-}" ]; then
+		for id in $(runc --root "$RUNC_ROOT" list -q 2>/dev/null); do
+			runc --root "$RUNC_ROOT" delete --force "$id" >/dev/null 2>&1 || true
+		done
+		rm -rf "$RUNC_ROOT"
+	fi
 	[ -n "${OTHER_DIR:-}" ] && rm -rf "$OTHER_DIR"
 	rm -rf "${ROOT:-/nonexistent}" "${BUNDLE:-/nonexistent}"
 }
@@ -722,4 +728,279 @@ complete_line() {
 	run complete_line "$HUSK" --root "$ROOT" kill compl-one KI
 	assert_output KILL
 	"$HUSK" --root "$ROOT" delete --force compl-one
+}
+
+# ------------------------------------------- runc 1.1's command-line contract
+#
+# The same command lines, run by runc 1.1.5 and by husk (each with its own
+# --root, on the same bundles), exit with the same status.
+
+# contract_bundle DIR ARG...: a busybox bundle running ARG... (pid, mount,
+# ipc, uts and network namespaces).
+contract_bundle() {
+	local dir=$1 a
+	shift
+	[ -x /bin/busybox ] || skip "needs /bin/busybox"
+	mkdir -p "$dir/rootfs/bin" "$dir/rootfs/proc" "$dir/rootfs/dev" "$dir/rootfs/tmp"
+	cp /bin/busybox "$dir/rootfs/bin/"
+	for a in sh true sleep cat echo kill; do
+		ln -sf busybox "$dir/rootfs/bin/$a"
+	done
+	# One --arg at a time: jq would take a "-c" among --args for its own.
+	local args='[]'
+	for a in "$@"; do
+		args=$(jq -c --arg a "$a" '. + [$a]' <<<"$args")
+	done
+	jq -n --arg v "$(version_spec)" --argjson args "$args" '{ociVersion: $v,
+		process: {terminal: false, user: {uid: 0, gid: 0}, args: $args,
+			env: ["PATH=/bin"], cwd: "/"},
+		root: {path: "rootfs"}, hostname: "contract",
+		mounts: [{destination: "/proc", type: "proc", source: "proc"}],
+		linux: {namespaces: [{type: "pid"}, {type: "mount"}, {type: "ipc"}, {type: "uts"},
+			{type: "network"}]}}' >"$dir/config.json"
+}
+
+contract_setup() {
+	command -v runc >/dev/null || skip "runc is not installed"
+	RUNC_ROOT=$BATS_TEST_TMPDIR/runc-root
+	mkdir -p "$RUNC_ROOT"
+	# Unique among the suites running at once: runc names its cgroups by id.
+	CID=cli$$
+}
+
+# both ARG...: runc and husk with the same arguments; sets rs, hs (their
+# exit statuses), rerr and herr (their stderr).  Stdin is $BOTH_STDIN
+# (default /dev/null); output goes to files, since a container keeps them.
+both() {
+	local t=$BATS_TEST_TMPDIR
+	rs=0 hs=0
+	timeout --kill-after=5 20 runc --root "$RUNC_ROOT" "$@" <"${BOTH_STDIN:-/dev/null}" \
+		>"$t/runc.out" 2>"$t/runc.err" 3>&- || rs=$?
+	timeout --kill-after=5 20 "$HUSK" --root "$ROOT" "$@" <"${BOTH_STDIN:-/dev/null}" \
+		>"$t/husk.out" 2>"$t/husk.err" 3>&- || hs=$?
+	rerr=$(<"$t/runc.err") herr=$(<"$t/husk.err")
+	hout=$(<"$t/husk.out")
+}
+
+# same_status STATUS ARG...: runc and husk both exit STATUS; a failing husk
+# says why in one line.
+same_status() {
+	local want=$1
+	shift
+	both "$@"
+	[ "$rs" = "$want" ] || fail "runc $*: exit $rs, expected $want (stderr: $rerr)"
+	[ "$hs" = "$want" ] || fail "husk $*: exit $hs, as runc $want (stderr: $herr)"
+	if [ "$want" != 0 ] && [ -n "$herr" ]; then
+		[ "$(wc -l <<<"$herr")" -eq 1 ] || fail "husk $*: more than one line on stderr: $herr"
+	fi
+}
+
+# husk_said WORDS: husk's last stderr contains WORDS, and so does runc's.
+husk_said() {
+	[[ "$herr" == *"$1"* ]] || fail "husk's error does not say \"$1\": $herr"
+	[[ "$rerr" == *"$1"* ]] || fail "runc's error does not say \"$1\" (the test is wrong): $rerr"
+}
+
+@test "contract: options after the container id, as runc reorders them; -- and words that are not options" {
+	contract_setup
+	# delete --force of a missing id succeeds: wherever --force is.
+	same_status 0 delete --force nope
+	same_status 0 delete nope --force
+	same_status 0 delete nope -f
+	same_status 1 delete nope
+	husk_said "does not exist"
+	# -- moves in front of what stays: "nope -f" are two arguments.
+	same_status 1 delete nope -- -f
+	# The flags of update after the id; the id is looked up, not refused
+	# as an extra argument.
+	same_status 1 update nope --memory 64m
+	husk_said "does not exist"
+	same_status 1 update nope --cpu-quota -1
+	husk_said "does not exist"
+	# A value of an option is never an option of its own: --bundle's value
+	# is "--", and -- ends nothing here.
+	same_status 1 create --bogus x
+	same_status 1 create x --bogus
+	# Go's flag rules: no abbreviations, no grouped short options, one or
+	# two dashes, booleans as -flag=VALUE.
+	same_status 1 create --bund x y
+	same_status 1 exec -dt nope true
+	same_status 0 delete -force nope
+	same_status 0 delete --force=true nope
+	same_status 0 delete -f=T nope
+	same_status 1 delete --force=yes nope
+	same_status 1 exec --preserve-fds abc nope true
+	husk_said 'invalid value'
+	same_status 1 exec -g x nope true
+	assert_root_empty
+}
+
+@test "contract: exit statuses of a running container: exec's 255, the process's own status" {
+	contract_setup
+	contract_bundle "$BUNDLE" sh -c 'while :; do sleep 1; done'
+	same_status 0 run -d -b "$BUNDLE" "$CID"
+	same_status 0 kill "$CID" 0
+	same_status 7 exec "$CID" sh -c 'exit 7'
+	same_status 137 exec "$CID" sh -c 'kill -9 $$'
+	same_status 0 exec -- "$CID" true
+	# exec that cannot start its process: 255.
+	same_status 255 exec "$CID" nope
+	husk_said 'executable file not found in $PATH'
+	same_status 255 exec "$CID" /nope
+	husk_said 'no such file or directory'
+	same_status 255 exec "$CID"
+	same_status 255 exec nope true
+	husk_said "does not exist"
+	same_status 255 exec --pid-file "$BATS_TEST_TMPDIR/missing/pid" "$CID" true
+	same_status 255 exec -d --pid-file "$BATS_TEST_TMPDIR/missing/pid" "$CID" true
+	same_status 255 exec --cwd /nonexistent "$CID" true
+	same_status 255 exec -p "$BATS_TEST_TMPDIR/missing.json" "$CID"
+	# Everything after the id is the process's: "--env" and "--" are
+	# commands that do not exist.
+	same_status 255 exec "$CID" --env A=B sh
+	husk_said 'executable file not found'
+	[[ "$herr" == *'"--env"'* ]] || fail "husk's error does not name --env: $herr"
+	same_status 255 exec "$CID" -- true
+	# A bad command line is 1.
+	same_status 1 exec
+	same_status 1 exec --frobnicate "$CID" true
+	# update with its flags after the id changes the limit.
+	same_status 0 update "$CID" --pids-limit 50
+	run -0 bash -c '"$1" --root "$2" events --stats "$3" | jq -r .data.pids.limit' _ "$HUSK" "$ROOT" "$CID"
+	assert_output 50
+	# kill's options after its arguments too.
+	same_status 0 kill "$CID" KILL --all
+}
+
+@test "contract: exit statuses of created and stopped containers, and of a run that fails" {
+	contract_setup
+	contract_bundle "$BUNDLE" sh -c 'exit 3'
+	# run exits with the process's status.
+	same_status 3 run --keep -b "$BUNDLE" "$CID"
+	# Signal 0 probes: an error for a stopped container, with runc's words.
+	same_status 1 kill "$CID" 0
+	husk_said "container not running"
+	same_status 1 kill "$CID" KILL
+	husk_said "container not running"
+	same_status 0 kill --all "$CID" 0
+	same_status 255 exec "$CID" true
+	same_status 1 pause "$CID"
+	husk_said "container not running"
+	same_status 1 update "$CID" --pids-limit 5
+	husk_said "container not running"
+	same_status 1 start "$CID"
+	same_status 0 delete "$CID"
+	# A created container answers signal 0.
+	same_status 0 create -b "$BUNDLE" "$CID"
+	same_status 0 kill "$CID" 0
+	same_status 0 delete --force "$CID"
+	# A run whose process cannot start is 1, with the words of runc.
+	contract_bundle "$BUNDLE" nope
+	same_status 1 run -b "$BUNDLE" "$CID"
+	husk_said 'executable file not found in $PATH'
+	assert_root_empty
+}
+
+@test "contract: update --resources from a pipe and from stdin; bad files are one line" {
+	contract_setup
+	contract_bundle "$BUNDLE" sh -c 'while :; do sleep 1; done'
+	same_status 0 run -d -b "$BUNDLE" "$CID"
+	local limit
+	run -0 "$HUSK" --root "$ROOT" update -r <(echo '{"pids": {"limit": 61}}') "$CID"
+	run -0 runc --root "$RUNC_ROOT" update -r <(echo '{"pids": {"limit": 61}}') "$CID"
+	limit=$("$HUSK" --root "$ROOT" events --stats "$CID" | jq -r .data.pids.limit)
+	[ "$limit" = 61 ] || fail "update -r <(...): pids limit $limit"
+	echo '{"pids": {"limit": 62}}' >"$BATS_TEST_TMPDIR/r.json"
+	BOTH_STDIN=$BATS_TEST_TMPDIR/r.json same_status 0 update -r - "$CID"
+	limit=$("$HUSK" --root "$ROOT" events --stats "$CID" | jq -r .data.pids.limit)
+	[ "$limit" = 62 ] || fail "update -r -: pids limit $limit"
+	same_status 1 update -r /etc "$CID"
+	husk_said "is a directory"
+	same_status 1 update -r "$BATS_TEST_TMPDIR/missing.json" "$CID"
+	[[ "$herr" == *"missing.json"* ]] || fail "the error does not name the file: $herr"
+	run -1 --separate-stderr "$HUSK" --root "$ROOT" update -r <(echo garbage) "$CID"
+	[ "${#stderr_lines[@]}" -eq 1 ] && [[ "$stderr" == *"/dev/fd/"*"invalid JSON"* ]] ||
+		fail "garbage from a pipe: $stderr"
+	# The cap of a config.json holds for a pipe too (runc has none).
+	run -1 --separate-stderr "$HUSK" --root "$ROOT" update \
+		-r <(head -c 5000000 /dev/zero | tr '\0' ' '; echo '{}') "$CID"
+	[ "${#stderr_lines[@]}" -eq 1 ] && [[ "$stderr" == *"file too large"* ]] ||
+		fail "a pipe over the cap: $stderr"
+	limit=$("$HUSK" --root "$ROOT" events --stats "$CID" | jq -r .data.pids.limit)
+	[ "$limit" = 62 ] || fail "a refused update changed the limit to $limit"
+	same_status 0 delete --force "$CID"
+}
+
+@test "contract: with --log, warnings go only to the log; errors to the log and stderr" {
+	contract_setup
+	local log=$BATS_TEST_TMPDIR/husk.log rlog=$BATS_TEST_TMPDIR/runc.log
+	contract_bundle "$BUNDLE" true
+	# CAP_SYS_RESOURCE is outside husk's bounding set on this machine (see
+	# capabilities.bats): a warning in a bounding set alone.
+	grep -q '^CapBnd:.*' /proc/self/status
+	if capsh --decode="$(awk '/^CapBnd/ { print $2 }' /proc/self/status)" | grep -q cap_sys_resource; then
+		skip "CAP_SYS_RESOURCE is in this machine's bounding set: no warning to make"
+	fi
+	update_caps='.process.capabilities = {bounding: ["CAP_SYS_RESOURCE"]}'
+	jq "$update_caps" "$BUNDLE/config.json" >"$BUNDLE/c.json" && mv "$BUNDLE/c.json" "$BUNDLE/config.json"
+	run -0 --separate-stderr "$HUSK" --root "$ROOT" --log "$log" --log-format json run -b "$BUNDLE" "$CID"
+	[ -z "$stderr" ] || fail "with --log, the warning reached stderr: $stderr"
+	run -0 jq -r 'select(.level == "warning") | .msg' "$log"
+	assert_output --partial "process.capabilities.bounding: CAP_SYS_RESOURCE"
+	# By hand, on stderr.
+	run -0 --separate-stderr "$HUSK" --root "$ROOT" run -b "$BUNDLE" "$CID"
+	[[ "$stderr" == "husk: warning: config.json: process.capabilities.bounding: CAP_SYS_RESOURCE"* ]] ||
+		fail "without --log, no warning on stderr: $stderr"
+	# An error: both.
+	run -1 --separate-stderr "$HUSK" --root "$ROOT" --log "$log" --log-format json state nope
+	[[ "$stderr" == *"does not exist"* ]] || fail "the error is not on stderr: $stderr"
+	run -0 jq -r 'select(.level == "error") | .msg' "$log"
+	assert_output --partial "does not exist"
+	# runc does the same with a warning of its own (--kernel-memory).
+	contract_bundle "$BUNDLE" sh -c 'while :; do sleep 1; done'
+	same_status 0 run -d -b "$BUNDLE" "$CID"
+	run -0 --separate-stderr runc --root "$RUNC_ROOT" --log "$rlog" update --kernel-memory 1m "$CID"
+	[ -z "$stderr" ] || fail "runc wrote its warning to stderr: $stderr"
+	grep -q 'level=warning' "$rlog" || fail "runc's warning is not in its log: $(cat "$rlog")"
+	run -1 --separate-stderr runc --root "$RUNC_ROOT" --log "$rlog" state nope
+	[[ "$stderr" == *"does not exist"* ]] || fail "runc's error is not on stderr: $stderr"
+	same_status 0 delete --force "$CID"
+}
+
+@test "man: EXIT STATUS lists 0, 1, exec's 255 and the process's own status" {
+	local text
+	text=$(awk '/^\.SH "?EXIT STATUS/ { on = 1; next } /^\.SH/ { on = 0 } on' "$MAN" | sed 's/\\-/-/g')
+	for st in 0 1 255; do
+		grep -qx "\.B $st" <<<"$text" || fail "husk.1: EXIT STATUS has no entry for $st"
+	done
+	grep -q '128+' <<<"$text" || fail "husk.1: EXIT STATUS does not give 128+N"
+	for words in "does not exist" "container not running" 'executable file not found in $PATH'; do
+		grep -qF "$words" <<<"$text" || fail "husk.1: EXIT STATUS does not name the words \"$words\""
+	done
+	# The argument forms: options after the id, except for exec and ps.
+	man_section global >/dev/null
+	grep -q 'husk update ID' "$MAN" || fail "husk.1 does not show options after the id"
+}
+
+@test "completion: options after the container id, as husk parses them; not after exec's or ps's" {
+	run complete_line "$HUSK" update someid --mem
+	assert_line -- --memory
+	assert_line -- --memory-swap
+	run complete_line "$HUSK" kill someid USR1 --a
+	assert_output -- --all
+	run complete_line "$HUSK" delete someid -
+	assert_line -- --force
+	run complete_line "$HUSK" update someid --resources "$BUNDLE/"
+	# a file name, not an option
+	[[ "$output" != *--memory* ]] || fail "options offered as --resources' value: $output"
+	# After exec's and ps's id every word is the process's.
+	run complete_line "$HUSK" exec someid --e
+	assert_output ""
+	run complete_line "$HUSK" ps someid --f
+	assert_output ""
+	run complete_line "$HUSK" exec --e
+	assert_line -- --env
+	# -- ends the options.
+	run complete_line "$HUSK" kill -- someid --a
+	assert_output ""
 }

@@ -373,3 +373,72 @@ stop_and_delete() {
   kill -KILL "$(<"$BATS_TEST_TMPDIR/pid")"
   stop_and_delete
 }
+
+# ------------------------------------------- runc 1.1's command line for exec
+# (cli.bats compares these statuses with runc's on the same bundle.)
+
+@test "exec: every word after the container id is the process's, -- included" {
+  run_container
+  hrun husk exec "$CTR" echo --env A=B -t
+  assert_ok
+  assert_output "--env A=B -t"
+  # `exec ID --env A=B sh` runs a command named "--env", as runc does.
+  hrun husk exec "$CTR" --env A=B sh
+  assert_error_line '^husk: exec "--env": executable file not found in \$PATH$'
+  assert_equal "$status" 255
+  hrun husk exec "$CTR" -- true
+  assert_error_line '^husk: exec "--": executable file not found in \$PATH$'
+  # Before the id, -- ends the options.
+  hrun husk exec --env A=B -- "$CTR" sh -c 'echo $A'
+  assert_ok
+  assert_output B
+  stop_and_delete
+}
+
+@test "exec: 255 when the process cannot be started, 1 for a bad command line" {
+  run_container
+  local st
+  for args in "$CTR nope" "$CTR" "nope-$CTR true" "--pid-file $BATS_TEST_TMPDIR/no/dir/pid $CTR true" \
+    "--cwd /nonexistent $CTR true" "--user abc $CTR true"; do
+    # shellcheck disable=SC2086 # the words of $args
+    hrun husk exec $args
+    assert_equal "$status" 255
+    assert_equal "${#stderr_lines[@]}" 1
+  done
+  for args in "--frobnicate $CTR true" "--preserve-fds x $CTR true" "-dt $CTR true" ""; do
+    # shellcheck disable=SC2086
+    hrun husk exec $args
+    assert_equal "$status" 1
+    assert_equal "${#stderr_lines[@]}" 1
+  done
+  [[ ! -e "$BATS_TEST_TMPDIR/no" ]] || fail "the --pid-file directory appeared"
+  stop_and_delete
+}
+
+@test "exec --process from a pipe, /dev/fd/N and stdin; a bad one is one line, exit 255" {
+  run_container
+  local p='{"args": ["sh", "-c", "echo from-$WHERE"], "env": ["PATH=/bin", "WHERE=pipe"], "cwd": "/", "user": {"uid": 0, "gid": 0}}'
+  hrun husk exec --process <(echo "$p") "$CTR"
+  assert_ok
+  assert_output from-pipe
+  # "-": standard input (runc opens a file named "-").
+  echo "${p/pipe/stdin}" >"$BATS_TEST_TMPDIR/p.json"
+  husk exec --process - "$CTR" <"$BATS_TEST_TMPDIR/p.json" >"$BATS_TEST_TMPDIR/out" 2>&1 ||
+    fail "exec --process -: $(cat "$BATS_TEST_TMPDIR/out")"
+  assert_equal "$(cat "$BATS_TEST_TMPDIR/out")" from-stdin
+  # An fd the caller opened on a pipe.
+  husk exec --process /dev/fd/5 "$CTR" 5< <(echo "${p/pipe/fd}") >"$BATS_TEST_TMPDIR/out" 2>&1 ||
+    fail "exec --process /dev/fd/5: $(cat "$BATS_TEST_TMPDIR/out")"
+  assert_equal "$(cat "$BATS_TEST_TMPDIR/out")" from-fd
+  hrun husk exec --process <(echo '{"args": [') "$CTR"
+  assert_error_line '^husk: --process: /dev/fd/[0-9]+: .*invalid JSON'
+  hrun husk exec --process <(head -c 5000000 /dev/zero | tr '\0' ' '; echo "$p") "$CTR"
+  assert_error_line '^husk: --process: /dev/fd/[0-9]+: file too large \(more than 4194304 bytes\)$'
+  hrun husk exec --process /etc "$CTR"
+  assert_error_line '^husk: --process: /etc: is a directory$'
+  hrun husk exec --process /dev/null "$CTR"
+  assert_error_line '^husk: --process: /dev/null: not a regular file or pipe$'
+  hrun husk exec --process "$BATS_TEST_TMPDIR/missing.json" "$CTR"
+  assert_error_line 'missing\.json'
+  stop_and_delete
+}

@@ -52,6 +52,7 @@ hrun() {
   HRUN_N=$((${HRUN_N:-0} + 1))
   HRUN_OUT="$BATS_TEST_TMPDIR/hrun.$HRUN_N.out"
   HRUN_ERR="$BATS_TEST_TMPDIR/hrun.$HRUN_N.err"
+  HRUN_CMD=("$@")
   status=0
   "$@" </dev/null >"$HRUN_OUT" 2>"$HRUN_ERR" 3>&- || status=$?
   output=$(<"$HRUN_OUT")
@@ -63,12 +64,29 @@ hrun() {
   fi
 }
 
-# assert_error_line [REGEX...]: the last hrun failed with status 1 and exactly
-# one line on stderr, which matches every extended REGEX given.
+# error_status: the exit status of a failure of the last hrun's command:
+# 255 for `husk exec` (runc's status for an exec that cannot start its
+# process), 1 for every other command.
+error_status() {
+  local -a w=("${HRUN_CMD[@]:1}")
+  [[ "${HRUN_CMD[0]:-}" == husk ]] || { echo 1; return; }
+  while ((${#w[@]})) && [[ "${w[0]}" == -* ]]; do
+    case ${w[0]} in
+    --root | --log | --log-format | --criu | --rootless | --cgroup-manager) w=("${w[@]:2}") ;;
+    *) w=("${w[@]:1}") ;;
+    esac
+  done
+  [[ "${w[0]:-}" == exec ]] && echo 255 || echo 1
+}
+
+# assert_error_line [REGEX...]: the last hrun failed with its command's
+# error status (error_status) and exactly one line on stderr, which matches
+# every extended REGEX given.
 assert_error_line() {
-  local re
-  if ((status != 1)); then
-    fail "expected exit status 1, got $status (stderr: $stderr)"
+  local re want
+  want=$(error_status)
+  if ((status != want)); then
+    fail "expected exit status $want, got $status (stderr: $stderr)"
   fi
   if ((${#stderr_lines[@]} != 1)); then
     fail "expected exactly one line on stderr, got ${#stderr_lines[@]}: $stderr"

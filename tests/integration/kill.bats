@@ -120,3 +120,62 @@ assert_got() {
   assert_got $'init\ninit'
   assert_equal "$(<"$BUNDLE/rootfs/got-child")" child
 }
+
+# ------------------------------------------- runc 1.1's command line for kill
+# (cli.bats compares these statuses with runc's on the same bundle.)
+
+@test "kill 0 probes the init: created and running succeed, stopped is 'container not running'" {
+  set_args "$BUNDLE" sh -c "$LOOP_UNTIL_STOP"
+  hrun husk create --bundle "$BUNDLE" "$CTR"
+  assert_ok
+  for sig in 0 00 +0 -0; do
+    hrun husk kill "$CTR" "$sig"
+    assert_ok
+  done
+  assert_equal "$(state_field "$CTR" .status)" created
+  hrun husk start "$CTR"
+  assert_ok
+  wait_for_file "$BUNDLE/rootfs/ready"
+  hrun husk kill "$CTR" 0
+  assert_ok
+  assert_equal "$(state_field "$CTR" .status)" running
+  touch "$BUNDLE/rootfs/stop"
+  wait_for_status "$CTR" stopped
+  hrun husk kill "$CTR" 0
+  assert_error_line "^husk: container \"$CTR\" is stopped: container not running\$"
+  hrun husk kill "$CTR" TERM
+  assert_error_line 'container not running'
+  # --all signals what is left of the cgroup: nothing, and no error.
+  hrun husk kill --all "$CTR" 0
+  assert_ok
+}
+
+@test "kill takes runc's spellings: any case, a + sign, leading zeros; options after the arguments" {
+  start_trapping_container
+  hrun husk kill "$CTR" sigusr1
+  assert_ok
+  assert_got USR1
+  hrun husk kill "$CTR" SigHup
+  assert_ok
+  assert_got $'USR1\nHUP'
+  hrun husk kill "$CTR" +10
+  assert_ok
+  assert_got $'USR1\nHUP\nUSR1'
+  hrun husk kill "$CTR" 010
+  assert_ok
+  assert_got $'USR1\nHUP\nUSR1\nUSR1'
+  # A negative number is a signal that is refused ("-10" is not one of
+  # kill's options, so it stays an argument, as with runc).
+  hrun husk kill "$CTR" -10
+  assert_error_line '"-10"'
+  # --all after the signal.
+  hrun husk kill "$CTR" HUP --all
+  assert_ok
+  assert_got $'USR1\nHUP\nUSR1\nUSR1\nHUP'
+  # An unknown signal for a container that does not exist: the container
+  # is looked up first, as runc does.
+  hrun husk kill "nope-$CTR" NOPE
+  assert_error_line 'does not exist'
+  hrun husk kill "$CTR" NOPE
+  assert_error_line '^husk: unknown signal "NOPE"$'
+}

@@ -36,22 +36,45 @@ static const struct husk_command test_cmd = {
   .name = "test", .usage = "<id>", .summary = "test", .takes_id = true, .options = opts, .run = dummy_run,
 };
 
-/* Parses a NULL-terminated argument vector; returns cmd_parse's value. */
+static const struct husk_command test_exec = {
+  .name = "exec", .usage = "<id>", .summary = "test", .takes_id = true, .no_reorder = true,
+  .options = opts, .run = dummy_run,
+};
+
+/* Parses a NULL-terminated argument vector with `cmd`; returns cmd_parse's
+   value. */
 static int
-parse (struct cmd_args *a, char **err_msg, const char *first, ...)
+parse_va (const struct husk_command *cmd, struct cmd_args *a, char **err_msg, const char *first, va_list ap)
 {
   static char *argv[32];
   int argc = 0;
-  va_list ap;
-  va_start (ap, first);
   for (const char *s = first; s && argc < 31; s = va_arg (ap, const char *))
     argv[argc++] = (char *) s;
-  va_end (ap);
   argv[argc] = NULL;
   struct husk_error *err = NULL;
-  int r = cmd_parse (&test_cmd, argc, argv, a, &err);
+  int r = cmd_parse (cmd, argc, argv, a, &err);
   *err_msg = err ? xstrdup (err->msg) : NULL;
   husk_error_free (err);
+  return r;
+}
+
+static int
+parse (struct cmd_args *a, char **err_msg, const char *first, ...)
+{
+  va_list ap;
+  va_start (ap, first);
+  int r = parse_va (&test_cmd, a, err_msg, first, ap);
+  va_end (ap);
+  return r;
+}
+
+static int
+parse_cmd (const struct husk_command *cmd, struct cmd_args *a, char **err_msg, const char *first, ...)
+{
+  va_list ap;
+  va_start (ap, first);
+  int r = parse_va (cmd, a, err_msg, first, ap);
+  va_end (ap);
   return r;
 }
 
@@ -64,7 +87,7 @@ main (void)
   memset (long_bad, 'a', CONTAINER_ID_MAX + 1);
   long_bad[CONTAINER_ID_MAX + 1] = '\0';
 
-  tap_plan (24);
+  tap_plan (31);
   tap_ok (id_ok ("abc-DEF_1.2+3"), "id: letters, digits and _+-. accepted");
   tap_ok (id_ok ("a..b"), "id: dots inside accepted");
   tap_ok (id_ok (long_ok), "id: 1024 bytes accepted");
@@ -122,9 +145,57 @@ main (void)
   cmd_args_free (&a);
   free (msg);
 
+  /* runc 1.1 (urfave/cli's reorderArgs) takes a command's flags after its
+     arguments too, but for exec and ps (SkipArgReorder). */
   r = parse (&a, &msg, "test", "ctr", "--bundle", "x", NULL);
+  tap_ok (r == 0 && a.argc == 1 && strcmp (a.argv[0], "ctr") == 0 && cmd_opt (&a, "bundle")
+          && strcmp (cmd_opt (&a, "bundle"), "x") == 0,
+          "options after the id are options, as in runc");
+  cmd_args_free (&a);
+  free (msg);
+
+  r = parse_cmd (&test_exec, &a, &msg, "exec", "ctr", "--bundle", "x", NULL);
   tap_ok (r == 0 && a.argc == 3 && cmd_opt (&a, "bundle") == NULL,
-          "options after the id are arguments, as in runc");
+          "with no_reorder, the words after the id are arguments, as in runc's exec");
+  cmd_args_free (&a);
+  free (msg);
+
+  /* A word that is not one of the command's flags stays in place; "--"
+     goes before the words that stay. */
+  r = parse (&a, &msg, "test", "ctr", "-9", NULL);
+  tap_ok (r == 0 && a.argc == 2 && strcmp (a.argv[1], "-9") == 0, "an unknown dash word stays an argument");
+  cmd_args_free (&a);
+  free (msg);
+
+  r = parse (&a, &msg, "test", "ctr", "--", "-d", "--bundle", "y", NULL);
+  tap_ok (r == 0 && a.argc == 4 && strcmp (a.argv[0], "ctr") == 0 && strcmp (a.argv[1], "-d") == 0
+          && cmd_opt (&a, "bundle") == NULL && !cmd_flag (&a, "detach"),
+          "-- ends the options and is dropped");
+  cmd_args_free (&a);
+  free (msg);
+
+  /* A word after a flag is its value unless it names a flag, whatever the
+     flag: as runc, `-d ctr -b x` ends the flags at ctr. */
+  r = parse (&a, &msg, "test", "-d", "ctr", "-b", "x", NULL);
+  tap_ok (r == 0 && a.argc == 3 && cmd_flag (&a, "detach") && cmd_opt (&a, "bundle") == NULL,
+          "a boolean flag takes the next word along when reordering");
+  cmd_args_free (&a);
+  free (msg);
+
+  /* Go's flag package: no abbreviations, no grouped short flags. */
+  r = parse (&a, &msg, "test", "--bund", "x", "ctr", NULL);
+  tap_ok (r < 0 && msg && strstr (msg, "flag provided but not defined: --bund"), "no abbreviations");
+  cmd_args_free (&a);
+  free (msg);
+
+  r = parse (&a, &msg, "test", "-de", "A=B", "ctr", NULL);
+  tap_ok (r < 0 && msg && strstr (msg, "-de"), "no grouped short flags");
+  cmd_args_free (&a);
+  free (msg);
+
+  r = parse (&a, &msg, "test", "-bundle=x", "--e", "A", "-e=B", "ctr", NULL);
+  tap_ok (r == 0 && strcmp (cmd_opt (&a, "bundle"), "x") == 0 && a.list_len[2] == 2,
+          "one or two dashes, -name=value, short names with two dashes");
   cmd_args_free (&a);
   free (msg);
 

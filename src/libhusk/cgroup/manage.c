@@ -123,7 +123,7 @@ container_update (const char *root, const char *id, const struct oci_resources *
     return -1;
   enum state_status s = state_status (c.dirfd, c.st);
   if (s == STATE_STOPPED)
-    return husk_error_set (err, "cannot update container \"%s\" that is stopped", id);
+    return husk_error_set (err, "cannot update container \"%s\" that is stopped: container not running", id);
   /* Devices are replaced as a whole (CRI sends them with every update):
      checked before anything changes, compared with the recorded ones. */
   _cleanup_devices_ struct cgroup_devices *dev = NULL, *cur = NULL;
@@ -163,8 +163,8 @@ container_freeze (const char *root, const char *id, bool freeze, struct husk_err
   enum state_status s = state_status (c.dirfd, c.st);
   bool frozen = cgroup_is_frozen (c.cg);
   if (s == STATE_STOPPED)
-    return husk_error_set (err, "cannot %s container \"%s\" that is stopped", freeze ? "pause" : "resume",
-                           id);
+    return husk_error_set (err, "cannot %s container \"%s\" that is stopped: container not running",
+                           freeze ? "pause" : "resume", id);
   if (freeze && frozen)
     return husk_error_set (err, "container \"%s\" is already paused", id);
   if (!freeze && !frozen)
