@@ -122,6 +122,20 @@ ns_line() {
   assert_no_leftovers "$CTR"
 }
 
+@test "a new user namespace: /dev/mqueue of the new ipc namespace belongs to the container's root" {
+  # The root of an ipc namespace's mqueue is owned by whoever made the
+  # namespace: the container's root here, not host root (the overflow
+  # uid inside, which not even the container's root may chmod).  runc:
+  # 0:65534, its init having set its uid but not yet its gid.
+  userns_bundle "$BUNDLE" 100000 65536
+  update_config "$BUNDLE" '.mounts += [{destination: "/dev/mqueue", type: "mqueue", source: "mqueue"}]'
+  set_args "$BUNDLE" sh -c 'stat -c "%u:%g %a" /dev/mqueue; chmod 1770 /dev/mqueue && stat -c %a /dev/mqueue'
+  hrun husk run --bundle "$BUNDLE" "$CTR"
+  assert_ok
+  assert_equal "${lines[*]}" "0:0 1777 1770"
+  assert_no_leftovers "$CTR"
+}
+
 @test "hostname and domainname are set in the new uts namespace" {
   update_config "$BUNDLE" '.hostname = "box-one" | .domainname = "example.test"'
   set_args "$BUNDLE" sh -c 'hostname; cat /proc/sys/kernel/domainname'
