@@ -1374,6 +1374,12 @@ mounts_setup_rootfs (const struct oci_config *c, int new_ns, const char *rootfs_
   const struct mounts_root_propagation *prop = NULL;
   if (mounts_find_root_propagation (c, &prop, err) < 0)
     return -1;
+  /* root.path was found on husk's side; a joined mount namespace is a
+     tree of its own (one a container pivoted in has that container's
+     root as its root). */
+  if (!(new_ns & CLONE_NEWNS) && access (rootfs_abs, F_OK) < 0)
+    return husk_error_sys (err, errno, "root.path \"%s\" in the joined mount namespace of linux.namespaces",
+                           rootfs_abs);
 
   /* Nothing below may propagate back to the host's mount table, unless
      "shared" asked for the host's peer groups. */

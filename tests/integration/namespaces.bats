@@ -111,6 +111,17 @@ ns_line() {
   assert_no_leftovers "$CTR"
 }
 
+@test "a joined mount namespace without root.path in it: one line naming it, nothing left" {
+  # As in a namespace another container pivoted in: its root is that
+  # container's.  Here a tmpfs over the bundle, in the joined namespace only.
+  make_mount_ns
+  nsenter --mount="$MNTNS" mount -t tmpfs tmpfs "$BUNDLE"
+  update_config "$BUNDLE" '.linux.namespaces |= map(if .type == "mount" then .path = $p else . end)' --arg p "$MNTNS"
+  hrun husk create --bundle "$BUNDLE" "$CTR"
+  assert_error_line "^husk: root\.path \"$(realpath "$BUNDLE/rootfs")\" in the joined mount namespace of linux\.namespaces: no such file or directory$"
+  assert_no_leftovers "$CTR"
+}
+
 @test "a joined mount namespace the container's root could not mount in is refused, leaving nothing" {
   make_mount_ns
   update_config "$BUNDLE" '.linux.namespaces |= map(if .type == "mount" then .path = $p else . end)
