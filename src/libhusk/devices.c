@@ -35,7 +35,8 @@ static const struct devices_default devices_defaults[] = {
 /* clang-format on */
 
 /* The symlinks of runtime-spec runtime-linux.md, and ptmx into the
-   container's own devpts instance. */
+   container's own devpts instance.  /dev/core only where the host has a
+   /proc/kcore (CONFIG_PROC_KCORE), as runc makes it. */
 static const struct
 {
   const char *name;
@@ -190,10 +191,16 @@ devices_setup (const struct oci_config *c, int rootfd, bool populate, struct hus
   const struct oci_linux *l = c->linux_;
   for (size_t i = 0; l != NULL && i < l->devices.n; i++)
     {
-      struct devices_node n;
+      struct devices_node n = { 0 };
       char label[64];
-      if (devices_from_config (&l->devices.v[i], i, &n, label, sizeof label, err) < 0
-          || devices_make (rootfd, &n, err) < 0)
+      if (devices_from_config (&l->devices.v[i], i, &n, label, sizeof label, err) < 0)
+        return -1;
+      /* /dev/ptmx stays the link into the container's own devpts
+         (devices_links), as runc skips it: Docker's --privileged lists
+         every host device.  (A node works too since Linux 4.7, which
+         opens the devpts at the node's ../pts; before, the host's.) */
+      _cleanup_free_ char *clean = mounts_clean_path (n.path);
+      if (strcmp (clean, "dev/ptmx") != 0 && devices_make (rootfd, &n, err) < 0)
         return -1;
     }
   if (populate)
@@ -215,7 +222,8 @@ devices_setup (const struct oci_config *c, int rootfd, bool populate, struct hus
       if (dev < 0)
         return husk_error_sys (err, errno, "open /dev in the rootfs");
       for (size_t i = 0; devices_links[i].name; i++)
-        if (symlinkat (devices_links[i].target, dev, devices_links[i].name) < 0 && errno != EEXIST)
+        if ((strcmp (devices_links[i].name, "core") != 0 || access (devices_links[i].target, F_OK) == 0)
+            && symlinkat (devices_links[i].target, dev, devices_links[i].name) < 0 && errno != EEXIST)
           return husk_error_sys (err, errno, "symlink \"/dev/%s\" -> \"%s\"", devices_links[i].name,
                                  devices_links[i].target);
     }

@@ -331,7 +331,9 @@ init_run (const struct init_args *a)
        code, so the limits cover the setup too;
      - namespaces: a joined user namespace first (the new kinds are then
        unshared in it, or were made by the intermediate that cloned us),
-       then a joined mount namespace, becoming the user namespace's root;
+       then a joined mount namespace, becoming the user namespace's root
+       before the kinds left to the init are unshared (an ipc namespace's
+       mqueue belongs to its maker);
        then the cgroup namespace (our cgroups are its root); then a new
        time namespace, whose offsets the parent writes before we enter it
        (namespaces.h);

@@ -918,12 +918,13 @@ mounts_apply (struct mounts_setup *ms, int rootfd, const struct oci_mount *m, co
   return mounts_filesystem (rootfd, m, &e, err);
 }
 
-/* The mounts husk adds to a /dev it populates, unless mounts[] has them. */
+/* The mounts husk adds to a /dev it populates, unless mounts[] has them.
+   No /dev/shm: as with runc, the config says whether there is one
+   (podman and CRI bind one the engine made; runc spec mounts a tmpfs). */
 static char *mounts_dev_options[] = { "nosuid", "strictatime", "mode=755", "size=65536k" };
 /* gid=5 (tty) stays last: it is dropped where the gid is not mapped. */
 static char *mounts_devpts_options[]
     = { "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5" };
-static char *mounts_shm_options[] = { "nosuid", "nodev", "noexec", "mode=1777", "size=65536k" };
 
 #define MOUNTS_DEFAULT(dest_, type_, opts_)                                                                  \
   {                                                                                                          \
@@ -933,7 +934,6 @@ static char *mounts_shm_options[] = { "nosuid", "nodev", "noexec", "mode=1777", 
 static const struct oci_mount mounts_default_dev = MOUNTS_DEFAULT ("/dev", "tmpfs", mounts_dev_options);
 static const struct oci_mount mounts_default_dev_mounts[] = {
   MOUNTS_DEFAULT ("/dev/pts", "devpts", mounts_devpts_options),
-  MOUNTS_DEFAULT ("/dev/shm", "tmpfs", mounts_shm_options),
 };
 #undef MOUNTS_DEFAULT
 
@@ -1374,6 +1374,12 @@ mounts_setup_rootfs (const struct oci_config *c, int new_ns, const char *rootfs_
   const struct mounts_root_propagation *prop = NULL;
   if (mounts_find_root_propagation (c, &prop, err) < 0)
     return -1;
+  /* root.path was found on husk's side; a joined mount namespace is a
+     tree of its own (one a container pivoted in has that container's
+     root as its root). */
+  if (!(new_ns & CLONE_NEWNS) && access (rootfs_abs, F_OK) < 0)
+    return husk_error_sys (err, errno, "root.path \"%s\" in the joined mount namespace of linux.namespaces",
+                           rootfs_abs);
 
   /* Nothing below may propagate back to the host's mount table, unless
      "shared" asked for the host's peer groups. */

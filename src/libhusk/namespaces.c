@@ -233,6 +233,14 @@ namespaces_plan (const struct oci_config *c, struct namespaces_plan *plan, struc
   plan->intermediate = user_joined && (plan->new_flags & CLONE_NEWPID);
   if (!user_joined || plan->intermediate)
     plan->clone_flags = plan->new_flags & ~NAMESPACES_MADE_BY_INIT;
+  /* In a user namespace of the container's, the init makes the ipc
+     namespace once it is that namespace's root: the root of the mqueue
+     filesystem of an ipc namespace belongs to the uid and gid that made
+     it (ipc/mqueue.c), and made by clone3 it would be husk's, host root,
+     which the container sees as the overflow uid.  runc makes it after
+     its setuid 0 too. */
+  if (user_joined || (plan->new_flags & CLONE_NEWUSER))
+    plan->clone_flags &= ~CLONE_NEWIPC;
   return 0;
 }
 
@@ -325,12 +333,15 @@ namespaces_init_enter (const struct namespaces_plan *plan, struct husk_error **e
   int mnt = namespaces_joined_fd (plan, CLONE_NEWNS);
   if (mnt >= 0 && setns (mnt, CLONE_NEWNS) < 0)
     return husk_error_sys (err, errno, "join the mount namespace of linux.namespaces");
+  /* The root first: the root of an ipc namespace's mqueue belongs to
+     whoever made the namespace (namespaces_plan keeps CLONE_NEWIPC out
+     of clone3 for that). */
+  if ((user_joined || (plan->new_flags & CLONE_NEWUSER)) && become_userns_root (err) < 0)
+    return -1;
   /* What clone3 did not make (a joined user namespace: all of them). */
   int rest = plan->new_flags & ~NAMESPACES_MADE_BY_INIT & ~plan->clone_flags;
   if (rest && unshare (rest) < 0)
-    return husk_error_sys (err, errno, "unshare the new namespaces in the joined user namespace");
-  if (user_joined || (plan->new_flags & CLONE_NEWUSER))
-    return become_userns_root (err);
+    return husk_error_sys (err, errno, "unshare the new namespaces in the user namespace");
   return 0;
 }
 

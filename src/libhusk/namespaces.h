@@ -39,6 +39,9 @@ struct namespaces_join
        intermediate child of husk joins the user namespace and clone3s
        the init in the new kinds with CLONE_PARENT (the init is husk's
        child as always), hands its pid to husk and exits;
+     - ipc, with a new or joined user namespace, is made by the init too,
+       once it is that namespace's root: the root of the ipc namespace's
+       mqueue belongs to the uid and gid that made it;
      - cgroup and time are always made by the init (unshare): cgroup after
        the init is in its cgroups, time because clone3 would start
        the init in the new time namespace before its offsets are written
@@ -90,9 +93,9 @@ int namespaces_join_user (const struct namespaces_plan *plan, struct husk_error 
 
 /* In the init, first thing after the parent recorded it: joins the user
    namespace (unless the intermediate did), then the mount namespace,
-   unshares what clone3 left to it (except time and cgroup), and becomes
-   the root of a joined or new user namespace (the parent wrote the maps
-   of a new one). */
+   becomes the root of a joined or new user namespace (the parent wrote
+   the maps of a new one), and unshares what clone3 left to it (except
+   time and cgroup). */
 int namespaces_init_enter (const struct namespaces_plan *plan, struct husk_error **err);
 
 /* In the init, once it is in its cgroups: unshares or joins the cgroup

@@ -18,6 +18,7 @@ differences, and `N passed, N failed` last.  Needs root.  Every container
 of both runtimes, the namespace holder, the mounts and the cgroups it made
 are removed at the end, on failure too.
 """
+import copy
 import fnmatch
 import os
 import re
@@ -104,6 +105,47 @@ class Lane:
 
     def ns_path(self, kind):
         return "/proc/%d/ns/%s" % (self.holder_pid, kind)
+
+    def own_mount_ns(self, config):
+        """config for one run, and the fd holding its mount namespace (or
+        None).  A config joining the holder's mount namespace gets a new
+        one instead, for each run: a runtime pivots the root of every
+        process in the mount namespace it joins, so after the first
+        runtime the holder's root would be that container's root and
+        root.path would not be there for the second (runc then fails as
+        husk did).  As helpers.bash's make_mount_ns, this process holds it
+        by an fd, with no process in it; it is labelled "joined" for the
+        probe."""
+        nss = config.get("linux", {}).get("namespaces", [])
+        if not any(n.get("path") == self.ns_path("mnt") for n in nss):
+            return config, None
+        p = subprocess.Popen(["unshare", "--mount", "--propagation", "private", "sh", "-c", "echo in; exec sleep 1000"],
+                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, cwd="/")
+        try:
+            if p.stdout.readline() != b"in\n":
+                raise RuntimeError("unshare --mount made no mount namespace")
+            fd = os.open("/proc/%d/ns/mnt" % p.pid, os.O_RDONLY | os.O_CLOEXEC)
+        finally:
+            p.kill()
+            p.wait()
+        with open(os.path.join(self.rootfs, "compat-ns"), "a") as f:
+            f.write("%d joined\n" % os.fstat(fd).st_ino)
+        config = copy.deepcopy(config)
+        for n in config["linux"]["namespaces"]:
+            if n.get("path") == self.ns_path("mnt"):
+                n["path"] = "/proc/%d/fd/%d" % (os.getpid(), fd)
+        return config, fd
+
+    def release_mount_ns(self, fd):
+        """Undoes own_mount_ns: the namespace goes, and its label with it
+        (the kernel gives its inode number to the next new namespace)."""
+        path = os.path.join(self.rootfs, "compat-ns")
+        label = "%d joined\n" % os.fstat(fd).st_ino
+        os.close(fd)
+        with open(path) as f:
+            lines = [l for l in f if l != label]
+        with open(path, "w") as f:
+            f.write("".join(lines))
 
     # --- running a runtime -------------------------------------------------
     def rt(self, name, args, stdin=None, timeout=TIMEOUT, tty=False):
@@ -245,10 +287,13 @@ def run_bundle_case(lane, case, config, known, results):
     opts = config.get("_compat", {})
     hooks = os.path.join(lane.work, "hooks")
     for name in lane.runtimes:
-        corpus.write_config(bundle, config)
+        run_config, mnt_fd = lane.own_mount_ns(config)
+        corpus.write_config(bundle, run_config)
         status, out, err = lane.rt(name, ["run"] + opts.get("run_args", []) + ["--bundle", bundle, cid],
                                    tty=opts.get("tty", False))
         lane.rt(name, ["delete", "--force", cid])
+        if mnt_fd is not None:
+            lane.release_mount_ns(mnt_fd)
         # A pty behind a pty ends lines with \r\r\n, and script(1) echoes
         # the end of its stdin as ^@ before the probe's first line.
         out = out.replace("\r", "").replace("^@", "")

@@ -95,6 +95,36 @@ super() {
   assert_host_mounts_unchanged
 }
 
+# /dev as runc 1.1 makes it (its createDevices, setupPtmx, setupDevSymlinks),
+# each checked against runc on the same bundle.
+@test "/dev: a /dev/ptmx in linux.devices stays the link to the container's own pts/ptmx, as with runc" {
+  # Docker's --privileged lists every host device, /dev/ptmx included; runc
+  # skips it and keeps the link.
+  update_config "$BUNDLE" '.linux.devices = [{path: "/dev/ptmx", type: "c", major: 5, minor: 2, fileMode: 438}]'
+  ctr_ok 'readlink /dev/ptmx; exec 3<>/dev/ptmx && ls /dev/pts'
+  assert_equal "${lines[0]}" pts/ptmx
+  # The pty opened is the container's devpts's.
+  assert_equal "${lines[*]:1}" "0 ptmx"
+}
+
+@test "/dev: /dev/core -> /proc/kcore only where the host has /proc/kcore, as with runc" {
+  ctr_ok 'readlink /dev/core || echo no-core'
+  if [[ -e /proc/kcore ]]; then
+    assert_equal "$output" /proc/kcore
+  else
+    assert_equal "$output" no-core
+  fi
+}
+
+@test "/dev: no /dev/shm unless mounts[] has one, as with runc" {
+  ctr_ok 'grep -c " /dev/shm " /proc/self/mountinfo; [ -e /dev/shm ] && echo shm-exists || echo no-shm'
+  assert_equal "${lines[*]}" "0 no-shm"
+  add_mount '{"destination": "/dev/shm", "type": "tmpfs", "source": "shm", "options": ["size=1m"]}'
+  ctr_ok 'grep " /dev/shm " /proc/self/mountinfo'
+  assert_equal "${#lines[@]}" 1
+  [[ "${lines[0]}" == *" - tmpfs shm rw,size=1024k"* ]] || fail "/dev/shm: ${lines[0]}"
+}
+
 @test "mounts: a read-only tmpfs with a mount below it: both made, then the tmpfs is read-only" {
   add_mount '{"destination": "/data", "type": "tmpfs", "source": "tmpfs", "options": ["ro", "mode=755"]}'
   add_mount '{"destination": "/data/sub/inner", "type": "tmpfs", "source": "tmpfs", "options": ["size=1m"]}'
@@ -293,10 +323,10 @@ super() {
 
 @test "root: an absolute root.path; root.readonly keeps /dev and /proc writable" {
   update_config "$BUNDLE" '.root = {path: $p, readonly: true}' --arg p "$BUNDLE/rootfs"
-  ctr_ok 'touch /x 2>/dev/null || echo root-ro; grep -E "^([^ ]+ ){4}/ " /proc/self/mountinfo; echo ok > /dev/shm/f && echo shm-rw; grep " /proc " /proc/self/mountinfo'
+  ctr_ok 'touch /x 2>/dev/null || echo root-ro; grep -E "^([^ ]+ ){4}/ " /proc/self/mountinfo; echo ok > /dev/f && echo dev-rw; grep " /proc " /proc/self/mountinfo'
   assert_line --index 0 root-ro
   [[ "$(opts "${lines[1]}")" == ro,* ]] || fail "${lines[1]}"
-  assert_line --index 2 shm-rw
+  assert_line --index 2 dev-rw
   [[ "$(opts "${lines[3]}")" == rw,* ]] || fail "${lines[3]}"
 }
 

@@ -111,6 +111,17 @@ ns_line() {
   assert_no_leftovers "$CTR"
 }
 
+@test "a joined mount namespace without root.path in it: one line naming it, nothing left" {
+  # As in a namespace another container pivoted in: its root is that
+  # container's.  Here a tmpfs over the bundle, in the joined namespace only.
+  make_mount_ns
+  nsenter --mount="$MNTNS" mount -t tmpfs tmpfs "$BUNDLE"
+  update_config "$BUNDLE" '.linux.namespaces |= map(if .type == "mount" then .path = $p else . end)' --arg p "$MNTNS"
+  hrun husk create --bundle "$BUNDLE" "$CTR"
+  assert_error_line "^husk: root\.path \"$(realpath "$BUNDLE/rootfs")\" in the joined mount namespace of linux\.namespaces: no such file or directory$"
+  assert_no_leftovers "$CTR"
+}
+
 @test "a joined mount namespace the container's root could not mount in is refused, leaving nothing" {
   make_mount_ns
   update_config "$BUNDLE" '.linux.namespaces |= map(if .type == "mount" then .path = $p else . end)
@@ -119,6 +130,20 @@ ns_line() {
     | .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 1000}]' --arg p "$MNTNS"
   hrun husk create --bundle "$BUNDLE" "$CTR"
   assert_error_line "^husk: config.json: linux.namespaces: a joined mount namespace with a new user namespace: "
+  assert_no_leftovers "$CTR"
+}
+
+@test "a new user namespace: /dev/mqueue of the new ipc namespace belongs to the container's root" {
+  # The root of an ipc namespace's mqueue is owned by whoever made the
+  # namespace: the container's root here, not host root (the overflow
+  # uid inside, which not even the container's root may chmod).  runc:
+  # 0:65534, its init having set its uid but not yet its gid.
+  userns_bundle "$BUNDLE" 100000 65536
+  update_config "$BUNDLE" '.mounts += [{destination: "/dev/mqueue", type: "mqueue", source: "mqueue"}]'
+  set_args "$BUNDLE" sh -c 'stat -c "%u:%g %a" /dev/mqueue; chmod 1770 /dev/mqueue && stat -c %a /dev/mqueue'
+  hrun husk run --bundle "$BUNDLE" "$CTR"
+  assert_ok
+  assert_equal "${lines[*]}" "0:0 1777 1770"
   assert_no_leftovers "$CTR"
 }
 

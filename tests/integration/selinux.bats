@@ -107,11 +107,12 @@ assert_no_context() {
   require_selinux
   mkdir -p "$BUNDLE/rootfs/masked" "$BUNDLE/data"
   echo hidden >"$BUNDLE/rootfs/masked/file"
-  # /dev, /dev/pts and /dev/shm are husk's own; the ipc namespace is new.
+  # /dev and /dev/pts are husk's own, /dev/shm configured; the ipc namespace is new.
   update_config "$BUNDLE" ".linux.mountLabel = \"$MOUNT_LABEL\"
     | .linux.maskedPaths = [\"/masked\"]
     | .mounts += [
         {destination: \"/tmp\", type: \"tmpfs\", source: \"tmpfs\", options: [\"nosuid\"]},
+        {destination: \"/dev/shm\", type: \"tmpfs\", source: \"shm\"},
         {destination: \"/sys\", type: \"sysfs\", source: \"sysfs\", options: [\"ro\", \"nosuid\", \"nodev\", \"noexec\"]},
         {destination: \"/dev/mqueue\", type: \"mqueue\", source: \"mqueue\"},
         {destination: \"/data\", type: \"bind\", source: \"$BUNDLE/data\", options: [\"bind\"]}]"
