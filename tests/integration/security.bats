@@ -108,18 +108,24 @@ session_keyring() {
   grep -o "perm [0-9a-f]* .* keyring *_ses\.$1: .*" <<<"$output" | tr -s ' '
 }
 
-@test "a session keyring of its own, named _ses.ID with runc's permissions; none with --no-new-keyring" {
-  command -v runc >/dev/null || skip "runc is not installed"
+# keyring_as_runc PERM: the container's process sees its session keyring
+# _ses.$CTR with PERM, owned by its root, and runc's container on the same
+# bundle sees the same.
+keyring_as_runc() {
   set_args "$BUNDLE" cat /proc/keys
   hrun husk run --bundle "$BUNDLE" "$CTR"
   assert_ok
   local mine
   mine=$(session_keyring "$CTR")
-  assert_equal "$mine" "perm 3f1b0000 0 0 keyring _ses.$CTR: empty"
-  # What runc makes on the same bundle.
+  assert_equal "$mine" "perm $1 0 0 keyring _ses.$CTR: empty"
   hrun runc --root "$BATS_TEST_TMPDIR/runc" run --bundle "$BUNDLE" "$CTR-runc"
   assert_ok
   assert_equal "$(session_keyring "$CTR-runc")" "${mine/_ses.$CTR:/_ses.$CTR-runc:}"
+}
+
+@test "a session keyring of its own, named _ses.ID with runc's permissions; none with --no-new-keyring" {
+  command -v runc >/dev/null || skip "runc is not installed"
+  keyring_as_runc 3f1b0000
   # Another id: the first container's keyring may linger in /proc/keys
   # until the kernel's key garbage collector runs.
   hrun husk run --no-new-keyring --bundle "$BUNDLE" "$CTR-nokeyring"
@@ -130,15 +136,7 @@ session_keyring() {
 @test "in a new user namespace the session keyring is searchable by others, as runc makes it; exec joins it" {
   command -v runc >/dev/null || skip "runc is not installed"
   userns_bundle "$BUNDLE" 100000 65536
-  set_args "$BUNDLE" cat /proc/keys
-  hrun husk run --bundle "$BUNDLE" "$CTR"
-  assert_ok
-  local mine
-  mine=$(session_keyring "$CTR")
-  assert_equal "$mine" "perm 3f130008 0 0 keyring _ses.$CTR: empty"
-  hrun runc --root "$BATS_TEST_TMPDIR/runc" run --bundle "$BUNDLE" "$CTR-runc"
-  assert_ok
-  assert_equal "$(session_keyring "$CTR-runc")" "${mine/_ses.$CTR:/_ses.$CTR-runc:}"
+  keyring_as_runc 3f130008
   # exec, as root or another user, joins the init's keyring (same serial),
   # not one of its own (a second _ses.ID line); it passes the owner check.
   set_args "$BUNDLE" sh -c "cat /proc/keys >/tmp/keys; $LOOP_UNTIL_STOP"
