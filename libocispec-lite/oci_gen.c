@@ -85,6 +85,12 @@ oci_gen_bool (struct oci_gen *w, bool v)
 }
 
 void
+oci_gen_null (struct oci_gen *w)
+{
+  OCI_GEN_STEP (w, yajl_gen_null (w->g));
+}
+
+void
 oci_gen_key_str (struct oci_gen *w, const char *key, const char *v)
 {
   oci_gen_str (w, key);

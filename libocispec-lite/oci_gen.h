@@ -28,6 +28,7 @@ void oci_gen_int (struct oci_gen *w, long long v);
 /* Written from its decimal text: yajl's integers stop at LLONG_MAX. */
 void oci_gen_uint (struct oci_gen *w, unsigned long long v);
 void oci_gen_bool (struct oci_gen *w, bool v);
+void oci_gen_null (struct oci_gen *w);
 
 /* Members: "key": value. */
 void oci_gen_key_str (struct oci_gen *w, const char *key, const char *v);

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cmd.h"
 #include "container.h"
@@ -17,7 +18,11 @@ cmd_state_run (struct husk_globals *g, struct cmd_args *a, struct husk_error **e
   char *json = NULL;
   if (cmd_expect_args (a->cmd, a, 1, 1, err) < 0 || container_state (g->root, a->argv[0], &json, err) < 0)
     return -1;
-  puts (json);
+  /* As runc prints it: no newline after the closing brace. */
+  size_t len = strlen (json);
+  while (len > 0 && json[len - 1] == '\n')
+    json[--len] = '\0';
+  fputs (json, stdout);
   free (json);
   return 0;
 }

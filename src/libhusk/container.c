@@ -326,14 +326,14 @@ creation_undo (struct creation *cr)
 
 /* The init's mounts are made and it waits before pivot_root: the point
    of the prestart (deprecated, still run) and createRuntime hooks, which
-   run here, in the runtime's namespaces.  Their stdin says "created": the
-   environment exists (runc sends "creating"; the spec and the OCI
-   validation suite's hooks_stdin want "created"). */
+   run here, in the runtime's namespaces.  Their stdin says "creating", as
+   runc's does: they are part of the create operation, which the spec's
+   "created" follows. */
 static int
 run_create_runtime_hooks (const struct oci_config *c, const struct husk_state *st,
                           struct husk_error **err)
 {
-  _cleanup_free_ char *json = state_json (st, STATE_CREATED, false, false);
+  _cleanup_free_ char *json = state_json (st, STATE_CREATING, false, STATE_JSON_HOOK);
   if (hooks_run (c->hooks, HOOKS_PRESTART, json, st->bundle, err) < 0
       || hooks_run (c->hooks, HOOKS_CREATE_RUNTIME, json, st->bundle, err) < 0)
     return -1;
@@ -351,7 +351,7 @@ send_seccomp_listener (const struct oci_config *c, const struct husk_state *st, 
 {
   if (c->linux_ == NULL || c->linux_->seccomp == NULL)
     return husk_error_set (err, "sync: unexpected SECCOMP from the container init");
-  _cleanup_free_ char *state = state_json (st, STATE_CREATING, false, false);
+  _cleanup_free_ char *state = state_json (st, STATE_CREATING, false, STATE_JSON_HOOK);
   return seccomp_send_to_agent (c->linux_->seccomp, st->oci_version, pid, state, fd, err);
 }
 
@@ -709,10 +709,12 @@ start_locked (int dirfd, const char *id, struct husk_error **err)
   _cleanup_config_ struct oci_config *saved = NULL;
   if (state_config_load (dirfd, &saved, err) < 0 || release_init (dirfd, pidfd, err) < 0)
     return -1;
-  /* poststart: the process has started; failures are only warnings. */
+  /* poststart: the process has started; failures are only warnings.  Its
+     stdin says "running", as the spec defines it after the program runs
+     (runc's says "created": docs/runc-differences.md). */
   if (hooks_count (saved ? saved->hooks : NULL, HOOKS_POSTSTART) > 0)
     {
-      _cleanup_free_ char *json = state_json (st, STATE_RUNNING, false, false);
+      _cleanup_free_ char *json = state_json (st, STATE_RUNNING, false, STATE_JSON_HOOK);
       return hooks_run (saved->hooks, HOOKS_POSTSTART, json, st->bundle, err);
     }
   return 0;
@@ -750,7 +752,7 @@ container_state (const char *root, const char *id, char **json, struct husk_erro
   if (state_root_open (root, false, &rootfd, err) < 0
       || state_open_reader (rootfd, id, &dirfd, &busy, err) < 0 || state_read (dirfd, id, &st, err) < 0)
     return -1;
-  *json = state_json (st, state_status_read (dirfd, st, busy), true, false);
+  *json = state_json (st, state_status_read (dirfd, st, busy), true, STATE_JSON_STATE);
   return 0;
 }
 
@@ -844,7 +846,7 @@ delete_locked (int rootfd, int dirfd, const char *id, bool force, struct husk_er
     return -1;
   if (hooks_count (saved ? saved->hooks : NULL, HOOKS_POSTSTOP) > 0)
     {
-      _cleanup_free_ char *json = state_json (st, STATE_STOPPED, false, false);
+      _cleanup_free_ char *json = state_json (st, STATE_STOPPED, false, STATE_JSON_HOOK);
       /* The bundle may be gone by now: then husk's own cwd, as runc's
          delete gives it. */
       struct stat bst;

@@ -581,7 +581,7 @@ agent_send (const struct exec_agent *a, int *listener, int pid, struct husk_erro
   if (*listener < 0 || pid <= 0)
     return 0;
   _cleanup_close_ int fd = steal_fd (listener);
-  _cleanup_free_ char *state = state_json (a->st, state_status (a->dirfd, a->st), false, false);
+  _cleanup_free_ char *state = state_json (a->st, state_status (a->dirfd, a->st), false, STATE_JSON_HOOK);
   return seccomp_send_to_agent (a->profile, a->st->oci_version, pid, state, fd, err);
 }
 

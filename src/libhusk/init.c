@@ -197,22 +197,26 @@ set_not_dumpable (struct husk_error **err)
   return 0;
 }
 
-/* The state the hooks the init runs get on stdin: state.json as the parent
-   recorded it (our host pid), with status "created": the environment
-   exists by then (as the OCI validation suite's hooks_stdin expects).
-   Read now, through the state dir's fd, which wait_for_start closes.
-   NULL when there are no such hooks. */
+/* The states the hooks the init runs get on stdin, as runc gives them:
+   createContainer's says "creating" (create is not done), startContainer's
+   "created"; the pid is ours, as the container sees it (the spec's rule
+   for hooks in the container's namespaces).  Read now, through the state
+   dir's fd, which wait_for_start closes.  NULL when there are no such
+   hooks. */
 static int
-read_hooks_state (const struct init_args *a, int state_fd, char **json, struct husk_error **err)
+read_hooks_state (const struct init_args *a, int state_fd, char **create_json, char **start_json,
+                  struct husk_error **err)
 {
   const struct oci_hooks *h = a->config->hooks;
-  *json = NULL;
+  *create_json = *start_json = NULL;
   if (hooks_count (h, HOOKS_CREATE_CONTAINER) + hooks_count (h, HOOKS_START_CONTAINER) == 0)
     return 0;
   struct husk_state *st = NULL;
   if (state_read (state_fd, a->id, &st, err) < 0)
     return -1;
-  *json = state_json (st, STATE_CREATED, false, false);
+  st->pid = (int) getpid ();
+  *create_json = state_json (st, STATE_CREATING, false, STATE_JSON_HOOK);
+  *start_json = state_json (st, STATE_CREATED, false, STATE_JSON_HOOK);
   state_free (st);
   return 0;
 }
@@ -315,7 +319,7 @@ init_run (const struct init_args *a)
   struct husk_error *err = NULL;
   int sync_fd = a->sync_fd, state_fd = a->state_fd, fifo = -1;
   _cleanup_free_ char *exe = NULL;
-  _cleanup_free_ char *hooks_state = NULL;
+  _cleanup_free_ char *hooks_state = NULL, *start_hooks_state = NULL;
   struct create_hooks ch = { .a = a, .state_json = &hooks_state };
   char **env = a->env;
 
@@ -386,7 +390,7 @@ init_run (const struct init_args *a)
       || process_reset_signals (&err) < 0
       || process_join_keyring (a->no_new_keyring ? NULL : a->id, p, lsm_proc, "config.json", &err) < 0
       || set_hostname (c, &err) < 0
-      || read_hooks_state (a, state_fd, &hooks_state, &err) < 0
+      || read_hooks_state (a, state_fd, &hooks_state, &start_hooks_state, &err) < 0
       || setup_root (a, &ch, &err) < 0
       || setup_terminal (a, &err) < 0
       || enter_cwd (p->cwd, &err) < 0
@@ -407,7 +411,7 @@ init_run (const struct init_args *a)
 
   if (wait_for_start (state_fd, &fifo, &err) < 0)
     _exit (1);
-  run_start_hooks (a, hooks_state, fifo);
+  run_start_hooks (a, start_hooks_state, fifo);
   /* Again: the rootfs may have changed while we waited for start. */
   if (process_refuse_husk_binary (exe, a->argv[0], &self, &err) < 0)
     {

@@ -356,15 +356,29 @@ process_wait (int pid, int *status)
 
 /* keyrings(7); keyutils.h is not a dependency. */
 #define PROCESS_KEY_USR_SEARCH 0x00080000
+#define PROCESS_KEY_OTH_SEARCH 0x00000008
+
+/* Whether we are in a user namespace other than the initial one, whose
+   uid_map alone maps every id to itself. */
+static bool
+in_child_userns (void)
+{
+  _cleanup_fclose_ FILE *f = fopen ("/proc/self/uid_map", "re");
+  unsigned long inner, outer, count;
+  if (f == NULL || fscanf (f, "%lu %lu %lu", &inner, &outer, &count) != 3)
+    return false;
+  return !(inner == 0 && outer == 0 && count == 4294967295UL && fgetc (f) == '\n' && fgetc (f) == EOF);
+}
 
 int
-process_join_keyring (const char *name, const struct oci_process *p, int lsm_proc, const char *source,
+process_join_keyring (const char *id, const struct oci_process *p, int lsm_proc, const char *source,
                       struct husk_error **err)
 {
-  if (name == NULL)
+  if (id == NULL)
     return 0;
   if (lsm_apply_keycreate (p, lsm_proc, source, err) < 0)
     return -1;
+  _cleanup_free_ char *name = xasprintf ("_ses.%s", id);
   long key = syscall (SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name);
   if (key < 0 && errno == ENOSYS)
     return 0;
@@ -382,10 +396,16 @@ process_join_keyring (const char *name, const struct oci_process *p, int lsm_pro
   int used = 0;
   if (sscanf (desc, "keyring;%lu;%lu;%lx;%n", &uid, &gid, &bits, &used) != 3 || used == 0)
     return husk_error_set (err, "describe the session keyring: unexpected \"%s\"", desc);
-  if (uid != (unsigned long) geteuid ())
+  /* In a user namespace of the container's, its root made it (exec joins
+     it before it becomes that root). */
+  bool child_userns = in_child_userns ();
+  if (uid != (child_userns ? 0 : (unsigned long) geteuid ()))
     return husk_error_set (err, "join the session keyring \"%s\": it belongs to uid %lu", name, uid);
-  if (!(bits & PROCESS_KEY_USR_SEARCH)
-      && syscall (SYS_keyctl, KEYCTL_SETPERM, key, (unsigned long) (bits | PROCESS_KEY_USR_SEARCH)) < 0)
+  /* Searchable as runc makes it: by its user, or in a user namespace of
+     the container's by others (husk's exec, still the host's root when it
+     joins, is "other" to the keyring of the container's root). */
+  unsigned long search = child_userns ? PROCESS_KEY_OTH_SEARCH : PROCESS_KEY_USR_SEARCH;
+  if (!(bits & search) && syscall (SYS_keyctl, KEYCTL_SETPERM, key, bits | search) < 0)
     return husk_error_sys (err, errno, "set the session keyring's permissions");
   return 0;
 }

@@ -92,15 +92,16 @@ int process_check_cwd_inside (const char *label, const char *cwd, struct husk_er
 int process_refuse_husk_binary (const char *exe, const char *arg0, const struct stat *self,
                                 struct husk_error **err);
 
-/* A session keyring of its own, named NAME (the container's id), as runc
-   does: otherwise the container shares the keys of the session husk was
-   started in.  `create` makes it; `exec` joins the same one by name (the
-   kernel finds it in the container's user namespace).  Searchable by its
-   user (possessor rights alone would not let a process that drops them
-   find it), and carrying the SELinux label of P, written through the
-   host's /proc LSM_PROC (lsm_apply_keycreate).  NAME NULL
+/* A session keyring of its own, named "_ses.ID" (ID: the container's), as
+   runc names it: otherwise the container shares the keys of the session
+   husk was started in.  `create` makes it; `exec` joins the same one by
+   name (the kernel finds it in the container's user namespace).
+   Searchable, as runc makes it, by its user, or in a new user namespace
+   by others (possessor rights alone would not let a process that drops
+   them find it), and carrying the SELinux label of P, written through the
+   host's /proc LSM_PROC (lsm_apply_keycreate).  ID NULL
    (--no-new-keyring): nothing.  Kernels without keyrings: nothing. */
-int process_join_keyring (const char *name, const struct oci_process *p, int lsm_proc, const char *source,
+int process_join_keyring (const char *id, const struct oci_process *p, int lsm_proc, const char *source,
                           struct husk_error **err);
 
 #endif

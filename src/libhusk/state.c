@@ -291,34 +291,43 @@ state_owner_name (uid_t uid)
   return name;
 }
 
+/* STATE_JSON_HOOK: the spec's state, as runc's specs.State (no pid once
+   stopped, none of runc's extras).  Otherwise runc's containerState: pid
+   always (0 once stopped), annotations (when any) before owner, which
+   `runc state` leaves empty and only list names. */
 static void
-gen_state_object (yajl_gen g, const struct husk_state *s, enum state_status st, bool list_style)
+gen_state_object (yajl_gen g, const struct husk_state *s, enum state_status st, enum state_json_style style)
 {
   bool has_pid = st == STATE_CREATED || st == STATE_RUNNING || st == STATE_CREATING || st == STATE_PAUSED;
-  _cleanup_free_ char *owner = state_owner_name (s->owner);
+  bool hook = style == STATE_JSON_HOOK;
+  _cleanup_free_ char *owner = style == STATE_JSON_LIST ? state_owner_name (s->owner) : NULL;
   yajl_gen_map_open (g);
   gen_member (g, "ociVersion", s->oci_version);
   gen_member (g, "id", s->id);
-  if (list_style)
+  if (!hook)
     gen_integer (g, "pid", has_pid ? s->pid : 0);
   gen_member (g, "status", state_status_name (st));
-  if (!list_style && has_pid && s->pid > 0)
+  if (hook && has_pid && s->pid > 0)
     gen_integer (g, "pid", s->pid);
   gen_member (g, "bundle", s->bundle);
-  gen_member (g, "rootfs", s->rootfs);
-  gen_member (g, "created", s->created);
-  gen_member (g, "owner", owner);
+  if (!hook)
+    {
+      gen_member (g, "rootfs", s->rootfs);
+      gen_member (g, "created", s->created);
+    }
   /* Omitted when empty, as runc does (the spec makes it optional). */
   if (s->annotations.n > 0)
     gen_annotations (g, &s->annotations);
+  if (!hook)
+    gen_member (g, "owner", owner);
   yajl_gen_map_close (g);
 }
 
 char *
-state_json (const struct husk_state *s, enum state_status st, bool pretty, bool list_style)
+state_json (const struct husk_state *s, enum state_status st, bool pretty, enum state_json_style style)
 {
   yajl_gen g = gen_new (pretty);
-  gen_state_object (g, s, st, list_style);
+  gen_state_object (g, s, st, style);
   return gen_finish (g);
 }
 
@@ -328,7 +337,7 @@ state_json_list (struct husk_state *const *v, const enum state_status *st, size_
   yajl_gen g = gen_new (false);
   yajl_gen_array_open (g);
   for (size_t i = 0; i < n; i++)
-    gen_state_object (g, v[i], st[i], true);
+    gen_state_object (g, v[i], st[i], STATE_JSON_LIST);
   yajl_gen_array_close (g);
   return gen_finish (g);
 }

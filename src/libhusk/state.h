@@ -104,12 +104,19 @@ int state_proc_stat (int pid, unsigned long long *start_time, char *proc_state);
    RFC3339Nano, which runc uses). */
 char *state_timestamp_now (void);
 
-/* The state as JSON: the runtime-spec's members (ociVersion, id, status,
-   pid while created or running, bundle, annotations when there are any)
-   plus runc's extras rootfs, created and owner, which engines read too.
-   list_style: runc's `list --format json` object (pid always, 0 when
-   stopped). */
-char *state_json (const struct husk_state *s, enum state_status st, bool pretty, bool list_style);
+/* The state as JSON, in one of three shapes, as runc writes them:
+   HOOK, the runtime-spec's state (ociVersion, id, status, pid while not
+   stopped, bundle, annotations when there are any), for hooks and the
+   seccomp agent; STATE, `runc state`'s: pid always (0 once stopped),
+   runc's extras rootfs and created, and an empty owner; LIST, `runc list
+   --format json`'s: the same with the owner's name. */
+enum state_json_style
+{
+  STATE_JSON_HOOK,
+  STATE_JSON_STATE,
+  STATE_JSON_LIST,
+};
+char *state_json (const struct husk_state *s, enum state_status st, bool pretty, enum state_json_style style);
 
 /* A JSON array of the above objects, list style; "[]" when empty (runc
    prints "null"; crun and every consumer are happier with an array). */

@@ -57,3 +57,58 @@ load cgroup-helpers
   run grep -c "{\"type\":\"oom\",\"id\":\"$CTR\"}" "$BG_OUT"
   assert_output 1
 }
+
+# stats_keys FILE: the paths of the members of the stats event in FILE
+# (array indexes as #), one a line, sorted, without the ones whose presence
+# follows the values: blkio's tables (only once the cgroup did IO),
+# memory.cache (omitted at 0) and hugetlb's page sizes (husk reads them on
+# a hybrid host where runc 1.1 cannot: docs/runc-differences.md).
+stats_keys() {
+  jq -r '[paths(true) | map(if type == "number" then "#" else . end) | join(".")] | unique | .[]' "$1" |
+    grep -Ev '^data\.(blkio\.|memory\.cache$|hugetlb\.)'
+}
+
+@test "events --stats has runc's members, with runc's omitted zeros, on the same bundle" {
+  command -v runc >/dev/null || skip "runc is not installed"
+  local rroot="$BATS_TEST_TMPDIR/runc"
+  run_loop
+  hrun runc --root "$rroot" run -d -b "$BUNDLE" "$CTR-runc"
+  assert_ok
+  hrun husk events --stats "$CTR"
+  assert_ok
+  cp "$HRUN_OUT" "$BATS_TEST_TMPDIR/husk.json"
+  hrun runc --root "$rroot" events --stats "$CTR-runc"
+  assert_ok
+  cp "$HRUN_OUT" "$BATS_TEST_TMPDIR/runc.json"
+  hrun runc --root "$rroot" delete --force "$CTR-runc"
+  assert_ok
+  stats_keys "$BATS_TEST_TMPDIR/runc.json" >"$BATS_TEST_TMPDIR/runc.keys"
+  stats_keys "$BATS_TEST_TMPDIR/husk.json" >"$BATS_TEST_TMPDIR/husk.keys"
+  diff "$BATS_TEST_TMPDIR/runc.keys" "$BATS_TEST_TMPDIR/husk.keys" >"$BATS_TEST_TMPDIR/keys.diff" ||
+    fail "members (< runc, > husk): $(cat "$BATS_TEST_TMPDIR/keys.diff")"
+  # What the filter above leaves out has runc's shape where present: no
+  # empty table, entries with runc's members, zeros omitted.
+  jq -e '.data | (.blkio | all(.[]; length > 0 and all(.[]; keys - ["major", "minor", "op", "value"] == []
+      and .op != null and .value != 0 and .major != 0)))
+    and (.hugetlb | all(.[]; has("failcnt") and .usage != 0 and .max != 0))
+    and (.memory.cache != 0) and .network_interfaces == null and .intel_rdt == {}' \
+    "$BATS_TEST_TMPDIR/husk.json" >/dev/null || fail "not runc's shape: $(cat "$BATS_TEST_TMPDIR/husk.json")"
+  touch "$BUNDLE/rootfs/stop"
+  wait_for_status "$CTR" stopped
+  delete_and_check
+}
+
+@test "events streams stats events of the same shape as events --stats" {
+  run_loop
+  hrun husk events --stats "$CTR"
+  assert_ok
+  cp "$HRUN_OUT" "$BATS_TEST_TMPDIR/once.json"
+  start_bg husk events --interval 100ms "$CTR"
+  wait_for 10 test -s "$BG_OUT" || fail "no event"
+  touch "$BUNDLE/rootfs/stop"
+  wait_bg "$BG_PID" 10
+  head -n 1 "$BG_OUT" >"$BATS_TEST_TMPDIR/first.json"
+  assert_equal "$(stats_keys "$BATS_TEST_TMPDIR/first.json")" "$(stats_keys "$BATS_TEST_TMPDIR/once.json")"
+  wait_for_status "$CTR" stopped
+  delete_and_check
+}

@@ -312,3 +312,68 @@ PY
   assert_ok
   assert_equal "$(jq -cS .annotations <<<"$output")" "$(jq -cS .annotations "$BUNDLE/config.json")"
 }
+
+# same_as_runc ARGS...: husk and runc print the same bytes for ARGS, where
+# @ID@ is $CTR for husk and $CTR-runc for runc (the two containers share
+# the bundle, not the id: their cgroups would clash), once the pids other
+# than 0, the creation times and the ids are made equal, and ociVersion
+# (runc gives its own spec version, husk the config's).
+same_as_runc() {
+  local norm
+  norm=(sed -E "s/$CTR-runc/$CTR/g; s/(\"pid\": ?)[1-9][0-9]*/\\1P/g; s/(\"created\": ?)\"[^\"]*\"/\\1T/g;
+    s/(\"ociVersion\": ?)\"[^\"]*\"/\\1V/g;
+    s/^($CTR +)[1-9][0-9]*/\\1P/; s/[0-9]{4}-[0-9-]{5}T[0-9:.]+Z/T/")
+  "$HUSK" --root "$HUSK_ROOT" "${@//@ID@/$CTR}" </dev/null 2>&1 3>&- | "${norm[@]}" >"$BATS_TEST_TMPDIR/husk.out"
+  runc --root "$RUNC_ROOT" "${@//@ID@/$CTR-runc}" </dev/null 2>&1 3>&- | "${norm[@]}" >"$BATS_TEST_TMPDIR/runc.out"
+  if [[ "$1" == list && "$*" != *json* ]]; then
+    # The columns' widths follow the values made equal above.
+    tr -s ' ' <"$BATS_TEST_TMPDIR/husk.out" >"$BATS_TEST_TMPDIR/husk.sq"
+    tr -s ' ' <"$BATS_TEST_TMPDIR/runc.out" >"$BATS_TEST_TMPDIR/runc.sq"
+    mv "$BATS_TEST_TMPDIR/husk.sq" "$BATS_TEST_TMPDIR/husk.out"
+    mv "$BATS_TEST_TMPDIR/runc.sq" "$BATS_TEST_TMPDIR/runc.out"
+  fi
+  cmp -s "$BATS_TEST_TMPDIR/husk.out" "$BATS_TEST_TMPDIR/runc.out" ||
+    fail "$*: husk printed
+$(cat -A "$BATS_TEST_TMPDIR/husk.out")
+runc printed
+$(cat -A "$BATS_TEST_TMPDIR/runc.out")"
+}
+
+runc_state_is() {
+  [[ "$(runc --root "$RUNC_ROOT" state "$1" 2>/dev/null | jq -r .status)" == "$2" ]]
+}
+
+@test "state and list print what runc prints: created, running, stopped (pid 0, empty owner in state)" {
+  command -v runc >/dev/null || skip "runc is not installed"
+  RUNC_ROOT="$BATS_TEST_TMPDIR/runc"
+  update_config "$BUNDLE" '.annotations = {"org.example.a": "1"}'
+  set_args "$BUNDLE" sh -c "$LOOP_UNTIL_STOP"
+  hrun husk create --bundle "$BUNDLE" "$CTR"
+  assert_ok
+  hrun runc --root "$RUNC_ROOT" create --bundle "$BUNDLE" "$CTR-runc"
+  assert_ok
+  local step
+  for step in created running stopped; do
+    if [[ $step == running ]]; then
+      hrun husk start "$CTR"
+      assert_ok
+      hrun runc --root "$RUNC_ROOT" start "$CTR-runc"
+      assert_ok
+      wait_for_status "$CTR" running
+    elif [[ $step == stopped ]]; then
+      touch "$BUNDLE/rootfs/stop"
+      wait_for_status "$CTR" stopped
+      wait_for 10 runc_state_is "$CTR-runc" stopped || fail "runc's container did not stop"
+    fi
+    assert_equal "$(state_field "$CTR" .status)" "$step"
+    same_as_runc state @ID@
+    same_as_runc list --format json
+    same_as_runc list
+  done
+  assert_equal "$(state_field "$CTR" .owner)" ""
+  assert_equal "$(state_field "$CTR" .pid)" 0
+  assert_equal "$(husk list --format json | jq -r '.[0].owner')" root
+  hrun runc --root "$RUNC_ROOT" delete "$CTR-runc"
+  assert_ok
+  delete_and_check
+}

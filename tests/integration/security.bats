@@ -102,16 +102,58 @@ as_container() {
   assert_equal "${#lines[@]}" 6
 }
 
-@test "a session keyring of its own, named for the container; none with --no-new-keyring" {
+# session_keyring: the line of /proc/keys, in $output, of keyring _ses.$1,
+# from its perm on ("perm PERM UID GID keyring _ses.ID: ...").
+session_keyring() {
+  grep -o "perm [0-9a-f]* .* keyring *_ses\.$1: .*" <<<"$output" | tr -s ' '
+}
+
+# keyring_as_runc PERM: the container's process sees its session keyring
+# _ses.$CTR with PERM, owned by its root, and runc's container on the same
+# bundle sees the same.
+keyring_as_runc() {
   set_args "$BUNDLE" cat /proc/keys
   hrun husk run --bundle "$BUNDLE" "$CTR"
   assert_ok
-  assert_line --regexp " keyring +$CTR: "
+  local mine
+  mine=$(session_keyring "$CTR")
+  assert_equal "$mine" "perm $1 0 0 keyring _ses.$CTR: empty"
+  hrun runc --root "$BATS_TEST_TMPDIR/runc" run --bundle "$BUNDLE" "$CTR-runc"
+  assert_ok
+  assert_equal "$(session_keyring "$CTR-runc")" "${mine/_ses.$CTR:/_ses.$CTR-runc:}"
+}
+
+@test "a session keyring of its own, named _ses.ID with runc's permissions; none with --no-new-keyring" {
+  command -v runc >/dev/null || skip "runc is not installed"
+  keyring_as_runc 3f1b0000
   # Another id: the first container's keyring may linger in /proc/keys
   # until the kernel's key garbage collector runs.
   hrun husk run --no-new-keyring --bundle "$BUNDLE" "$CTR-nokeyring"
   assert_ok
-  refute_line --regexp " keyring +$CTR-nokeyring: "
+  refute_line --regexp " keyring +(_ses\.)?$CTR-nokeyring: "
+}
+
+@test "in a new user namespace the session keyring is searchable by others, as runc makes it; exec joins it" {
+  command -v runc >/dev/null || skip "runc is not installed"
+  userns_bundle "$BUNDLE" 100000 65536
+  keyring_as_runc 3f130008
+  # exec, as root or another user, joins the init's keyring (same serial),
+  # not one of its own (a second _ses.ID line); it passes the owner check.
+  set_args "$BUNDLE" sh -c "cat /proc/keys >/tmp/keys; $LOOP_UNTIL_STOP"
+  hrun husk run -d --bundle "$BUNDLE" "$CTR"
+  assert_ok
+  wait_for_file "$BUNDLE/rootfs/ready"
+  local serial u
+  serial=$(grep " keyring *_ses\.$CTR: " "$BUNDLE/rootfs/tmp/keys" | cut -d' ' -f1)
+  [[ -n "$serial" ]] || fail "the init has no _ses.$CTR: $(cat "$BUNDLE/rootfs/tmp/keys")"
+  for u in 0 1000; do
+    hrun husk exec --user "$u" "$CTR" cat /proc/keys
+    assert_ok
+    assert_equal "$(grep " keyring *_ses\.$CTR: " <<<"$output" | cut -d' ' -f1)" "$serial"
+  done
+  touch "$BUNDLE/rootfs/stop"
+  wait_for_status "$CTR" stopped
+  delete_and_check
 }
 
 # in_private_keyring NAME CMD...: CMD in a new session keyring NAME that
@@ -137,7 +179,7 @@ in_private_keyring() {
   assert_line --regexp " keyring +husk-caller-$$: "
   hrun in_private_keyring "husk-caller-$$" "$HUSK" --root "$HUSK_ROOT" exec "$CTR" cat /proc/keys
   assert_ok
-  assert_line --regexp " keyring +$CTR: "
+  assert_line --regexp " keyring +_ses\.$CTR: "
   refute_line --regexp " keyring +husk-caller-$$: "
   hrun in_private_keyring "husk-caller-$$" "$HUSK" --root "$HUSK_ROOT" exec "$CTR-nokeyring" cat /proc/keys
   assert_ok
