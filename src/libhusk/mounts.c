@@ -1425,8 +1425,10 @@ mounts_setup_rootfs (const struct oci_config *c, int new_ns, const char *rootfs_
   if (c->process && process_make_cwd ("config.json: process.cwd", root, c->process->cwd, err) < 0)
     return -1;
   /* sysctl before the read-only paths: /proc/sys is usually one. */
-  if (sysctl_apply (c, root, err) < 0 || mounts_mask_paths (c, root, err) < 0
-      || mounts_readonly_paths (c->linux_, root, err) < 0 || mounts_finish_read_only (&ms, root, err) < 0)
+  /* The deferred read-only mounts before the masks, as runc orders them:
+     a masked file's bind of a read-only /dev/null is read-only too. */
+  if (sysctl_apply (c, root, err) < 0 || mounts_finish_read_only (&ms, root, err) < 0
+      || mounts_mask_paths (c, root, err) < 0 || mounts_readonly_paths (c->linux_, root, err) < 0)
     return -1;
 
   if (prop->after && mount (NULL, "/", NULL, prop->after, NULL) < 0)

@@ -47,10 +47,11 @@
         its own without the masked paths); afterwards the cwd is "/"; then
         process.cwd is made when missing (process_make_cwd);
      8. linux.sysctl written under the container's /proc/sys;
-     9. linux.maskedPaths, then linux.readonlyPaths;
-    10. a read-only tmpfs, or a read-only mount on /dev, made read-only
+     9. a read-only tmpfs, or a read-only mount on /dev, made read-only
         (mounted read-write in step 5, as runc does, so that the mounts,
         mount points and devices below it could be made);
+    10. linux.maskedPaths, then linux.readonlyPaths (after 9, as runc:
+        a masked file's bind of a read-only /dev/null is read-only);
     11. linux.rootfsPropagation applied to the new "/";
     12. root.readonly: / is made read-only (its other flags kept).
    rootfs_abs: the absolute, already-resolved root.path (trusted: the
