@@ -25,6 +25,8 @@
      AppArmor is enabled (a profile is an error on a host without it).
    - linux.selinux, intelRdt, netDevices: false until implemented;
      configurations using them are refused, never ignored.
+   - linux.memoryPolicy: every mode and flag of config-linux.md is
+     applied (set_mempolicy, mempolicy.c), as the kernel allows them.
    - linux.mountExtensions.idmap: idmapped mounts (mount_setattr with
      MOUNT_ATTR_IDMAP) are implemented (mounts.c, idmap.c).
    - potentiallyUnsafeConfigAnnotations: empty while no annotation changes
@@ -147,6 +149,12 @@ gen_linux (struct oci_gen *w, const struct oci_features_host *h)
   oci_gen_map_close (w);
 
   oci_gen_key_enabled (w, "netDevices", false);
+
+  oci_gen_str (w, "memoryPolicy");
+  oci_gen_map_open (w);
+  oci_gen_key_strv (w, "modes", oci_memory_policy_modes);
+  oci_gen_key_strv (w, "flags", oci_memory_policy_flags);
+  oci_gen_map_close (w);
   oci_gen_map_close (w);
 }
 

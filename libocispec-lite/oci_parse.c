@@ -63,8 +63,9 @@ semver_tail (const char **p)
   return *p > s;
 }
 
-/* 1.MINOR.PATCH, optionally -PRERELEASE and +BUILD (semver): husk reads
-   every 1.x config; a 2.0 config may mean things husk cannot know. */
+/* 1.MINOR.PATCH, optionally -PRERELEASE and +BUILD (semver), MINOR at
+   most 3: husk knows the members of 1.0 to 1.3; a later version may mean
+   things husk cannot know, and its new members would go unnoticed. */
 static bool
 version_ok (const char *s)
 {
@@ -72,7 +73,8 @@ version_ok (const char *s)
   if (strncmp (p, "1.", 2) != 0)
     return false;
   p += 2;
-  if (!digits (&p) || *p++ != '.' || !digits (&p))
+  const char *minor = p;
+  if (!digits (&p) || p - minor != 1 || *minor > '3' || *p++ != '.' || !digits (&p))
     return false;
   if (*p == '-')
     {
@@ -115,7 +117,7 @@ mem_bw_schema_ok (const char *s)
 static const char *const device_types[] = { "c", "b", "u", "p", NULL };
 static const char *const device_cgroup_types[] = { "a", "c", "b", NULL };
 
-static const struct oci_enum e_version = { "unsupported version", " (husk supports 1.x)", NULL, version_ok };
+static const struct oci_enum e_version = { "unsupported version", " (husk supports 1.0.0 to 1.3.x)", NULL, version_ok };
 static const struct oci_enum e_namespace = { "unknown namespace", NULL, NULL, namespace_ok };
 static const struct oci_enum e_capability = { "unknown capability", NULL, NULL, capability_ok };
 static const struct oci_enum e_rlimit = { "unknown rlimit", NULL, NULL, rlimit_ok };

@@ -18,6 +18,7 @@ src_libhusk_libhusk_a_SOURCES = \
 	src/libhusk/mounts.c src/libhusk/mounts.h src/libhusk/mounts_sources.c \
 	src/libhusk/devices.c src/libhusk/devices.h \
 	src/libhusk/sysctl.c src/libhusk/sysctl.h \
+	src/libhusk/mempolicy.c src/libhusk/mempolicy.h \
 	src/libhusk/namespaces.c src/libhusk/namespaces.h \
 	src/libhusk/terminal.c src/libhusk/terminal.h \
 	src/libhusk/ps.c src/libhusk/ps.h \

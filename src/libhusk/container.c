@@ -25,6 +25,7 @@
 #include "cgroup/manage.h"
 #include "cleanup.h"
 #include "container.h"
+#include "mempolicy.h"
 #include "container_id.h"
 #include "hooks.h"
 #include "identity.h"
@@ -103,13 +104,12 @@ container_check_supported (const struct oci_config *c, struct husk_error **err)
   } rows[] = {
     { "process.commandLine", p && p->command_line },
     { "linux.intelRdt", l && l->intel_rdt },
-    { "linux.memoryPolicy", l && l->memory_policy },
     { "linux.netDevices", l && l->net_devices.n > 0 },
   };
   for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
     if (rows[i].used)
       return husk_error_set (err, "config.json: %s: not supported yet", rows[i].path);
-  return 0;
+  return mempolicy_check (l ? l->memory_policy : NULL, err);
 }
 
 /* Checks that need more than one member, or the command line. */

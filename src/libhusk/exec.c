@@ -26,6 +26,7 @@
 #include "cleanup.h"
 #include "container.h"
 #include "exec.h"
+#include "mempolicy.h"
 #include "identity.h"
 #include "lsm.h"
 #include "process.h"
@@ -390,6 +391,7 @@ struct exec_child
   int preserve_fds;
   int lsm_proc;                    /* the host's /proc (lsm_open_proc), or -1 */
   const char *keyring;             /* the container's session keyring, or NULL */
+  const struct oci_memory_policy *mempolicy; /* the container's linux.memoryPolicy, or NULL */
 };
 
 static _Noreturn void
@@ -496,6 +498,7 @@ exec_process (const struct exec_child *x)
       || caps_apply (x->p->capabilities, seccomp_needs_admin (x), &err) < 0
       || set_no_new_privs (x->p, &err) < 0
       || process_close_fds_on_exec (x->preserve_fds, &err) < 0
+      || mempolicy_apply (x->mempolicy, &err) < 0
       || install_filter (x, &err) < 0)
     child_failed (x->sync_fd, err);
   /* Once more right before the execve: the check above ran before the
@@ -775,7 +778,7 @@ exec_run (const struct exec_opts *o, int *exit_status, struct husk_error **err)
     .p = p, .argv = argv, .env = env, .cg = cg, .seccomp = seccomp, .init_pidfd = init_pidfd, .ns_flags = ns_flags,
     .init_root = init_root,
     .sync_fd = child_end, .preserve_fds = o->preserve_fds, .self = self, .lsm_proc = lsm_proc,
-    .keyring = st->no_new_keyring ? NULL : st->id,
+    .keyring = st->no_new_keyring ? NULL : st->id, .mempolicy = c->linux_ ? c->linux_->memory_policy : NULL,
   };
   /* The shared lock keeps delete (and pause) out until the process is in
      the container.  But a paused container's cgroup freezes the helper as

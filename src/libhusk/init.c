@@ -21,6 +21,7 @@
 #include "hooks.h"
 #include "identity.h"
 #include "init.h"
+#include "mempolicy.h"
 #include "lsm.h"
 #include "proclimits.h"
 #include "mounts.h"
@@ -413,7 +414,8 @@ init_run (const struct init_args *a)
     _exit (1);
   run_start_hooks (a, start_hooks_state, fifo);
   /* Again: the rootfs may have changed while we waited for start. */
-  if (process_refuse_husk_binary (exe, a->argv[0], &self, &err) < 0)
+  if (process_refuse_husk_binary (exe, a->argv[0], &self, &err) < 0
+      || mempolicy_apply (c->linux_ ? c->linux_->memory_policy : NULL, &err) < 0)
     {
       dprintf (fifo, "%s", err->msg);
       _exit (127);

@@ -32,3 +32,9 @@ tests_integration_lsm_show_LDFLAGS = $(HUSK_LDFLAGS)
 check_PROGRAMS += tests/integration/syscall-errno
 tests_integration_syscall_errno_SOURCES = tests/integration/syscall-errno.c
 tests_integration_syscall_errno_LDFLAGS = $(HUSK_LDFLAGS)
+
+# mpol-show: get_mempolicy of itself and its Mems_allowed_list
+# (mempolicy.bats; busybox has no numactl).
+check_PROGRAMS += tests/integration/mpol-show
+tests_integration_mpol_show_SOURCES = tests/integration/mpol-show.c
+tests_integration_mpol_show_LDFLAGS = $(HUSK_LDFLAGS)

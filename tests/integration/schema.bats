@@ -354,3 +354,21 @@ state_valid() {
 	hrun husk delete ctr
 	[ "$status" -eq 0 ] || fail "husk delete: exit $status: $stderr"
 }
+
+@test "schema: create runs ociVersion 1.0.0 to 1.3.x and refuses others and 1.3 members husk lacks" {
+	load helpers
+	husk_setup
+	set_args "$BUNDLE" true
+	local v
+	for v in 1.0.0 1.2.1 1.3.0 1.3.5-dev; do
+		update_config "$BUNDLE" ".ociVersion = \"$v\""
+		hrun husk run --bundle "$BUNDLE" "$CTR"
+		[ "$status" -eq 0 ] || fail "ociVersion $v: exit $status: $stderr"
+	done
+	refuse_each_config \
+		'.ociVersion = "1.4.0"' 'ociVersion: unsupported version "1.4.0" \(husk supports 1.0.0 to 1.3.x\)$' \
+		'.ociVersion = "2.0.0"' 'ociVersion: unsupported version "2.0.0" \(husk supports 1.0.0 to 1.3.x\)$' \
+		'.ociVersion = "1.3"' 'ociVersion: unsupported version "1.3" \(husk supports 1.0.0 to 1.3.x\)$' \
+		'.linux.netDevices = {eth1: {name: "e1"}}' 'linux.netDevices: not supported yet$' \
+		'.linux.intelRdt = {schemata: ["L3:0=7f"], enableMonitoring: true}' 'linux.intelRdt: not supported yet$'
+}

@@ -558,6 +558,18 @@ test_minimal_config (void)
   INT (c->annotations.n, 0);
   STR (c->hostname, NULL);
   oci_config_free (c);
+  /* Every minor version husk knows, with a prerelease or build tail. */
+  const char *versions[] = { "1.1.0", "1.2.1", "1.3.0", "1.3.7-rc.1+dev" };
+  for (size_t i = 0; i < sizeof versions / sizeof *versions; i++)
+    {
+      char text[128];
+      snprintf (text, sizeof text, "{'ociVersion': '%s', 'root': {'path': 'rootfs'}}", versions[i]);
+      c = NULL;
+      if (!parse_ok (text, &c))
+        return false;
+      STR (c->oci_version, versions[i]);
+      oci_config_free (c);
+    }
   return test_ok;
 }
 
@@ -598,14 +610,20 @@ static const struct bad_case bad_cases[] = {
   { "{'ociVersion': null}", "config.json: ociVersion: missing required field" },
   { "{'ociVersion': 1}", "config.json: ociVersion: expected a string, got number" },
   { "{'ociVersion': '2.0.0'}",
-    "config.json: ociVersion: unsupported version \"2.0.0\" (husk supports 1.x)" },
-  { "{'ociVersion': '1.0'}", "config.json: ociVersion: unsupported version \"1.0\" (husk supports 1.x)" },
+    "config.json: ociVersion: unsupported version \"2.0.0\" (husk supports 1.0.0 to 1.3.x)" },
+  { "{'ociVersion': '1.0'}", "config.json: ociVersion: unsupported version \"1.0\" (husk supports 1.0.0 to 1.3.x)" },
   { "{'ociVersion': '1.0.0-'}",
-    "config.json: ociVersion: unsupported version \"1.0.0-\" (husk supports 1.x)" },
+    "config.json: ociVersion: unsupported version \"1.0.0-\" (husk supports 1.0.0 to 1.3.x)" },
   { "{'ociVersion': '0.9.0'}",
-    "config.json: ociVersion: unsupported version \"0.9.0\" (husk supports 1.x)" },
+    "config.json: ociVersion: unsupported version \"0.9.0\" (husk supports 1.0.0 to 1.3.x)" },
+  { "{'ociVersion': '1.4.0'}",
+    "config.json: ociVersion: unsupported version \"1.4.0\" (husk supports 1.0.0 to 1.3.x)" },
+  { "{'ociVersion': '1.10.0'}",
+    "config.json: ociVersion: unsupported version \"1.10.0\" (husk supports 1.0.0 to 1.3.x)" },
+  { "{'ociVersion': '1.3.0x'}",
+    "config.json: ociVersion: unsupported version \"1.3.0x\" (husk supports 1.0.0 to 1.3.x)" },
   { "{'ociVersion': '11.0.0'}",
-    "config.json: ociVersion: unsupported version \"11.0.0\" (husk supports 1.x)" },
+    "config.json: ociVersion: unsupported version \"11.0.0\" (husk supports 1.0.0 to 1.3.x)" },
   /* types at every level */
   { "{'ociVersion': '1.0.0'}", "config.json: root: missing required field" },
   { "{" BASE ", 'root': {'path': 5}}", "config.json: root.path: expected a string, got number" },
