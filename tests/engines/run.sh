@@ -1,8 +1,9 @@
 #!/bin/bash
-# Runs the engine suites (podman.bats, containerd.bats, docker.bats): real
-# podman, containerd and dockerd with husk as their runtime.  docker.bats
-# runs once for each runtime of DOCKER_RUNTIMES (default "runc husk"): runc
-# passing what husk fails marks the failure as husk's.  Installs podman,
+# Runs the engine suites (podman.bats, containerd.bats, cri.bats, docker.bats):
+# real podman, containerd (ctr, and its CRI plugin) and dockerd with husk as
+# their runtime.  docker.bats runs once for each runtime of DOCKER_RUNTIMES
+# (default "runc husk"), cri.bats runs its scenario on runc and on husk:
+# runc passing what husk fails marks the failure as husk's.  Installs podman,
 # conmon, containerd and docker.io from Debian when missing, builds the local
 # busybox image once, then prints the totals as the last line: "engines: N
 # passed, N failed, N skipped in S s".  Exit 1 if anything failed.  Needs
@@ -32,7 +33,7 @@ if ! "$here/setup.sh" "$images"; then
   failed=$((failed + 1)); failures+=("setup.sh")
 else
   suites=("$@")
-  ((${#suites[@]} > 0)) || suites=("$here/podman.bats" "$here/containerd.bats" "$here/docker.bats")
+  ((${#suites[@]} > 0)) || suites=("$here/podman.bats" "$here/containerd.bats" "$here/cri.bats" "$here/docker.bats")
   for suite in "${suites[@]}"; do
     suite=$(realpath "$suite")
     runtimes=(husk)

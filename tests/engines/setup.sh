@@ -18,7 +18,7 @@ mkdir -p "$dir"
 # client and daemon are named by path (/usr/local/bin/docker may be another
 # client); docker-init, its --init, is docker.io's link to tini's
 # tini-static; dockerd runs in a network namespace of its own (unshare, ip)
-# and `docker top` runs ps.
+# and `docker top` runs ps; cri.bats' CRI client is python3's grpc.
 declare -A pkgs=(
   [podman]=podman [conmon]=conmon [containerd]=containerd [ctr]=containerd
   [containerd-shim-runc-v2]=containerd [catatonit]=catatonit
@@ -26,6 +26,7 @@ declare -A pkgs=(
   [/bin/busybox]=busybox-static [script]=bsdutils [jq]=jq [bats]=bats
   [/usr/bin/docker]=docker.io [/usr/sbin/dockerd]=docker.io [/usr/bin/docker-init]=docker.io
   [/usr/bin/tini-static]=tini [runc]=runc [unshare]=util-linux [ip]=iproute2 [ps]=procps
+  [/usr/lib/python3/dist-packages/grpc/__init__.py]=python3-grpcio
 )
 missing=()
 for c in "${!pkgs[@]}"; do
