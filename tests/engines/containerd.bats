@@ -38,21 +38,8 @@ EOF
 }
 
 teardown_file() {
-  local id m pid
-  for id in $(ctr_ task ls -q 2>/dev/null); do
-    ctr_ task kill -s SIGKILL "$id" >/dev/null 2>&1 || true
-    ctr_ task delete -f "$id" >/dev/null 2>&1 || true
-  done
-  for id in $(ctr_ container ls -q 2>/dev/null); do
-    ctr_ container delete "$id" >/dev/null 2>&1 || true
-  done
-  pid=$(cat "$E/ctrd/pid" 2>/dev/null) || true
-  if [[ -n "$pid" ]]; then
-    kill "$pid" 2>/dev/null || true
-    wait_for 10 eval "! pid_alive $pid" || kill -KILL "$pid" 2>/dev/null || true
-  fi
-  awk -v t="$E" 'index($5, t) == 1 { print $5 }' /proc/self/mountinfo |
-    sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+  containerd_stop "$E/ctrd" "$NS"
+  umount_under "$E"
   # The namespace's parent cgroups (/husk-test in each hierarchy), when
   # empty: the runtime removes only each container's own.
   find /sys/fs/cgroup -maxdepth 2 -type d -name "$NS" -exec rmdir {} + 2>/dev/null || true

@@ -91,19 +91,8 @@ make_pause_image() {
 }
 
 teardown_file() {
-  local id m pid c=$E/ctrd
-  for id in $(ctr_ task ls -q 2>/dev/null); do
-    ctr_ task kill -s SIGKILL "$id" >/dev/null 2>&1 || true
-    ctr_ task delete -f "$id" >/dev/null 2>&1 || true
-  done
-  for id in $(ctr_ container ls -q 2>/dev/null); do
-    ctr_ container delete "$id" >/dev/null 2>&1 || true
-  done
-  pid=$(cat "$c/pid" 2>/dev/null) || true
-  if [[ -n "$pid" ]]; then
-    kill "$pid" 2>/dev/null || true
-    wait_for 10 eval "! pid_alive $pid" || kill -KILL "$pid" 2>/dev/null || true
-  fi
+  local m pid c=$E/ctrd
+  containerd_stop "$c" k8s.io
   # Shims of a failed scenario (they name this containerd's socket).
   for pid in $(pids_of "$c/sock"); do kill -KILL "$pid" 2>/dev/null || true; done
   umount_under "$E"

@@ -126,3 +126,22 @@ umount_under() {
   awk -v t="$1/" 'index($5, t) == 1 { print $5 }' /proc/self/mountinfo |
     sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
 }
+
+# containerd_stop DIR NS: kills and deletes every task and container of
+# namespace NS of the containerd whose socket is DIR/sock, then stops that
+# containerd (its pid in DIR/pid): SIGTERM, SIGKILL after 10 seconds.
+containerd_stop() {
+  local id pid c=(ecmd ctr --address "$1/sock" -n "$2")
+  for id in $("${c[@]}" task ls -q 2>/dev/null); do
+    "${c[@]}" task kill -s SIGKILL "$id" >/dev/null 2>&1 || true
+    "${c[@]}" task delete -f "$id" >/dev/null 2>&1 || true
+  done
+  for id in $("${c[@]}" container ls -q 2>/dev/null); do
+    "${c[@]}" container delete "$id" >/dev/null 2>&1 || true
+  done
+  pid=$(cat "$1/pid" 2>/dev/null) || true
+  if [[ -n "$pid" ]]; then
+    kill "$pid" 2>/dev/null || true
+    wait_for 10 eval "! pid_alive $pid" || kill -KILL "$pid" 2>/dev/null || true
+  fi
+}
