@@ -19,9 +19,11 @@ CGROUP_PREFIX=husk-cri-${BATS_RUN_TMPDIR##*-}
 
 setup_file() {
   engines_setup_file
-  command -v /usr/bin/python3 >/dev/null && /usr/bin/python3 -c 'import grpc' 2>/dev/null ||
-    { echo "# python3-grpcio is missing" >&3; return 1; }
-  local c=$E/ctrd h
+  if ! /usr/bin/python3 -c 'import grpc' 2>/dev/null; then
+    echo "# python3-grpcio is missing" >&3
+    return 1
+  fi
+  local c=$E/ctrd h bin
   mkdir -p "$c/cni/conf"
   cat >"$c/config.toml" <<EOT
 version = 2
@@ -41,11 +43,13 @@ state = "$c/state"
     conf_dir = "$c/cni/conf"
 EOT
   for h in husk runc; do
+    bin=$E/bin/husk
+    [[ $h == runc ]] && bin=$(command -v runc)
     cat >>"$c/config.toml" <<EOT
   [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.$h]
     runtime_type = "io.containerd.runc.v2"
     [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.$h.options]
-      BinaryName = "$([[ $h == husk ]] && echo "$E/bin/husk" || command -v runc)"
+      BinaryName = "$bin"
       Root = "$E/rt/$h"
 EOT
   done
@@ -97,7 +101,7 @@ teardown_file() {
   for pid in $(pids_of "$c/sock"); do kill -KILL "$pid" 2>/dev/null || true; done
   umount_under "$E"
   # The pods' network namespaces (/run/netns/cni-*) of a failed scenario.
-  for m in $(comm -13 <(sort "$E/netns.before" 2>/dev/null) <(ls /run/netns 2>/dev/null | sort)); do
+  for m in $(comm -13 <(sort "$E/netns.before" 2>/dev/null) <(netns_list)); do
     [[ $m == cni-* ]] && umount -l "/run/netns/$m" 2>/dev/null && rm -f "/run/netns/$m"
   done
   find /sys/fs/cgroup -maxdepth 3 -depth -type d -name "$CGROUP_PREFIX-*" -exec rmdir {} + 2>/dev/null || true
@@ -109,8 +113,12 @@ ctr_() {
   ecmd ctr --address "$E/ctrd/sock" -n k8s.io "$@"
 }
 
+# netns_list: the pods' network namespaces CNI named in /run/netns.
 netns_list() {
-  ls /run/netns 2>/dev/null | grep '^cni-' | sort
+  local f
+  for f in /run/netns/cni-*; do
+    [[ -e $f ]] && echo "${f##*/}"
+  done | sort
 }
 
 # cri_scenario HANDLER: the pod's life on HANDLER, then nothing left.
