@@ -606,6 +606,8 @@ create_holding_lock (const struct container_create_opts *o, int *rootfd_out, int
       close (cr.rootfd);
       return -1;
     }
+  /* What a create of this id killed before its rename left. */
+  state_remove_stale_temps (cr.rootfd, o->id);
   int ret = create_container (o, c, &ia, st, &cr, pty, err);
   if (cr.console >= 0)
     close (cr.console);
@@ -867,6 +869,9 @@ container_delete (const char *root, const char *id, bool force, struct husk_erro
   _cleanup_close_ int dirfd = -1;
   if (state_root_open (root, false, &rootfd, err) < 0)
     return -1;
+  /* A create killed before its rename left only its temporary dir. */
+  if (force)
+    state_remove_stale_temps (rootfd, id);
   if (state_open (rootfd, id, true, &dirfd, err) < 0)
     {
       if (!force || (*err)->errno_ != ENOENT)
@@ -910,7 +915,7 @@ container_list (const char *root, struct container_list *out, struct husk_error 
     {
       /* Ids never start with "."; create's temporary dirs do. */
       if (e->d_name[0] == '.')
-        state_remove_stale_temp (rootfd, e->d_name);
+        state_remove_stale_temp (rootfd, e->d_name, NULL);
       if (e->d_name[0] == '.' || container_id_check (e->d_name, NULL) < 0)
         continue;
       ids = xrealloc (ids, (n + 1) * sizeof *ids);

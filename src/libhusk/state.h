@@ -52,9 +52,13 @@ int state_create_dir (int rootfd, const struct husk_state *initial, int *dirfd,
 
 /* A temporary dir of a create that was killed before its rename (it
    holds at most a "creating" state.json: nothing had been made yet) is
-   removed when its husk is gone and nobody holds its lock.  `list` calls
-   this for the entries it skips. */
-void state_remove_stale_temp (int rootfd, const char *name);
+   removed when its husk is gone (no process of its pid and start time)
+   and nobody holds its lock; with id, only a temporary dir of that id.
+   True if it was removed.  `list` calls this for the entries it skips;
+   state_remove_stale_temps does it for every temporary dir of id (all,
+   with id NULL): `delete --force ID` and create of ID call it. */
+bool state_remove_stale_temp (int rootfd, const char *name, const char *id);
+void state_remove_stale_temps (int rootfd, const char *id);
 
 /* Opens and locks (flock: shared or exclusive) <root>/<id>/.  A missing
    dir, or one deleted while we waited for the lock, gives

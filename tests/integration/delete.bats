@@ -233,3 +233,90 @@ run_detached_loop() {
   assert_ok
   assert_no_leftovers "$CTR"
 }
+
+# ---- a husk killed in the middle of create ----
+
+# assert_no_temp_dirs: no create's temporary state dir (".new-*") is left
+# in the root.
+assert_no_temp_dirs() {
+  local left
+  left=$(find "$HUSK_ROOT" -mindepth 1 -maxdepth 1 -name '.new-*' 2>/dev/null)
+  [[ -z "$left" ]] || fail "temporary state dirs are left: $left"
+}
+
+# kill_create_at SYSCALL: husk create, SIGKILLed by strace on entering the
+# first SYSCALL (strace's own stderr goes to the test's temp dir).
+kill_create_at() {
+  status=0
+  HUSK_TEST_MARK="$HUSK_TEST_MARK" strace -f -o "$BATS_TEST_TMPDIR/strace.out" \
+    -e trace="$1" -e inject="$1":signal=KILL \
+    "$HUSK" --root "$HUSK_ROOT" create --bundle "$BUNDLE" "$CTR" \
+    </dev/null >/dev/null 2>"$BATS_TEST_TMPDIR/create.err" 3>&- || status=$?
+  ((status != 0)) || fail "husk create was not killed at $1"
+}
+
+@test "delete --force ID removes the temporary state dir of a create killed before its rename" {
+  kill_create_at renameat2
+  local tmp
+  tmp=$(find "$HUSK_ROOT" -mindepth 1 -maxdepth 1 -name '.new-*')
+  [[ -n "$tmp" ]] || fail "the killed create left no temporary dir to test with"
+  hrun husk delete --force "$CTR"
+  assert_ok
+  assert_no_temp_dirs
+  assert_no_leftovers "$CTR"
+}
+
+@test "the next create of the id, and list, remove a killed create's temporary dir" {
+  kill_create_at renameat2
+  [[ -n "$(find "$HUSK_ROOT" -mindepth 1 -maxdepth 1 -name '.new-*')" ]] || fail "no temporary dir"
+  set_args "$BUNDLE" true
+  hrun husk run --bundle "$BUNDLE" "$CTR"
+  assert_ok
+  assert_no_temp_dirs
+  assert_no_leftovers "$CTR"
+  kill_create_at renameat2
+  hrun husk list -q
+  assert_ok
+  assert_no_temp_dirs
+}
+
+@test "a temporary dir whose pid is alive but a different process (pid reuse) is removed" {
+  kill_create_at renameat2
+  local tmp fake
+  tmp=$(find "$HUSK_ROOT" -mindepth 1 -maxdepth 1 -name '.new-*')
+  [[ -n "$tmp" ]] || fail "no temporary dir"
+  # The same name with this shell's (live) pid and a start time it never had.
+  fake="$HUSK_ROOT/.new-$$-1-$CTR"
+  mv "$tmp" "$fake"
+  hrun husk delete --force "$CTR"
+  assert_ok
+  assert_no_temp_dirs
+}
+
+@test "delete --force removes everything of a create killed in its createRuntime hook" {
+  mkfifo "$BATS_TEST_TMPDIR/hold"
+  update_config "$BUNDLE" '.hooks.createRuntime = [{path: "/bin/sh", args: ["sh", "-c",
+    "echo $PPID >" + $d + "/husk.pid; cat " + $d + "/hold >/dev/null"]}]' --arg d "$BATS_TEST_TMPDIR"
+  start_bg husk create --bundle "$BUNDLE" "$CTR"
+  wait_for_file "$BATS_TEST_TMPDIR/husk.pid"
+  local hpid
+  hpid=$(<"$BATS_TEST_TMPDIR/husk.pid")
+  [[ "$(tr '\0' ' ' <"/proc/$hpid/cmdline")" == *" create "* ]] || fail "pid $hpid is not husk create"
+  kill -KILL "$hpid"
+  # Lets the hook (husk's child, outside the container) end.
+  echo >"$BATS_TEST_TMPDIR/hold"
+  wait_bg "$BG_PID"
+  hrun husk delete --force "$CTR"
+  assert_ok
+  assert_no_temp_dirs
+  assert_no_leftovers "$CTR"
+}
+
+@test "a create that fails leaves no temporary state dir" {
+  # A hook that fails: create fails after its state dir is renamed.
+  update_config "$BUNDLE" '.hooks.createRuntime = [{path: "/bin/false"}]'
+  hrun husk create --bundle "$BUNDLE" "$CTR"
+  ((status != 0)) || fail "create with a failing hook succeeded"
+  assert_no_temp_dirs
+  assert_no_leftovers "$CTR"
+}
