@@ -320,3 +320,61 @@ kill_create_at() {
   assert_no_temp_dirs
   assert_no_leftovers "$CTR"
 }
+
+# ---- delete --force on garbled state files ----
+
+# garble FILE HOW: rewrites FILE of the container's state dir.
+garble() {
+  local f="$HUSK_ROOT/$CTR/$1"
+  [[ -f "$f" ]] || fail "no $1 in the state dir"
+  case $2 in
+    truncated) head -c "$(($(stat -c %s "$f") / 2))" "$f" >"$f.g" && mv "$f.g" "$f" ;;
+    empty) : >"$f" ;;
+    notjson) echo 'not json at all' >"$f" ;;
+    types) echo '{"id": 5, "pid": "x", "layout": 1, "dirs": "x", "ociVersion": [], "process": 3}' >"$f" ;;
+  esac
+}
+
+@test "delete --force of a running container with a garbled state file removes everything" {
+  local file how pid cgs
+  for file in state.json cgroup.json config.json; do
+    for how in truncated empty notjson types; do
+      run_detached_loop
+      pid=$(state_field "$CTR" .pid)
+      cgs=$(find /sys/fs/cgroup -maxdepth 4 -type d -name "$CTR")
+      [[ -n "$cgs" ]] || fail "the container has no cgroup to test with"
+      garble "$file" "$how"
+      hrun husk delete --force "$CTR"
+      assert_ok
+      [[ "$stderr" == *"$file"* || "$file" == config.json ]] || fail "$file $how: the warning does not name it: $stderr"
+      ((${#stderr_lines[@]} <= 1)) || fail "$file $how: more than one line: $stderr"
+      pid_alive "$pid" && fail "$file $how: pid $pid survived"
+      assert_no_temp_dirs
+      assert_no_leftovers "$CTR"
+      rm -f "$BUNDLE/rootfs/ready"
+    done
+  done
+}
+
+@test "a garbled cgroup.json naming another cgroup makes delete --force neither kill nor remove it" {
+  local victim=/sys/fs/cgroup/pids/husk-victim-$$ vpid
+  mkdir "$victim"
+  sleep 1000 &
+  vpid=$!
+  echo "$vpid" >"$victim/cgroup.procs"
+  run_detached_loop
+  jq --arg v "$victim" '.dirs |= map(if .mount == "/sys/fs/cgroup/pids" then .path = $v | .created = 3 else . end)' \
+    "$HUSK_ROOT/$CTR/cgroup.json" >"$BATS_TEST_TMPDIR/cg.json"
+  cp "$BATS_TEST_TMPDIR/cg.json" "$HUSK_ROOT/$CTR/cgroup.json"
+  hrun husk delete --force "$CTR"
+  local alive=0
+  pid_alive "$vpid" && alive=1
+  kill -KILL "$vpid" 2>/dev/null || true
+  wait "$vpid" 2>/dev/null || true
+  [[ -d "$victim" ]] || fail "the other cgroup was removed"
+  rmdir "$victim"
+  ((alive)) || fail "a process of another cgroup was killed"
+  assert_ok
+  [[ "$stderr" == *"is not a cgroup of container"* ]] || fail "no warning: $stderr"
+  assert_no_leftovers "$CTR"
+}
