@@ -750,8 +750,19 @@ container_state (const char *root, const char *id, char **json, struct husk_erro
   _cleanup_state_ struct husk_state *st = NULL;
   bool busy = false;
   if (state_root_open (root, false, &rootfd, err) < 0
-      || state_open_reader (rootfd, id, &dirfd, &busy, err) < 0 || state_read (dirfd, id, &st, err) < 0)
+      || state_open_reader (rootfd, id, &dirfd, &busy, err) < 0)
     return -1;
+  if (state_read (dirfd, id, &st, err) < 0)
+    {
+      if ((*err)->errno_ == ENOENT)
+        return -1;
+      log_warning ("%s: shown as stopped; delete --force removes it", (*err)->msg);
+      husk_error_free (*err);
+      *err = NULL;
+      st = state_unreadable (dirfd, id);
+      *json = state_json (st, STATE_STOPPED, true, false);
+      return 0;
+    }
   *json = state_json (st, state_status_read (dirfd, st, busy), true, false);
   return 0;
 }
@@ -978,7 +989,11 @@ container_list (const char *root, struct container_list *out, struct husk_error 
           out->status[out->n++] = state_status_read (dirfd, st, busy);
         }
       else if (dirfd >= 0 && e2->errno_ != ENOENT)
-        log_warning ("%s", e2->msg);
+        {
+          log_warning ("%s: shown as stopped; delete --force removes it", e2->msg);
+          out->states[out->n] = state_unreadable (dirfd, ids[i]);
+          out->status[out->n++] = STATE_STOPPED;
+        }
       husk_error_free (e2);
       free (ids[i]);
     }

@@ -578,6 +578,23 @@ state_read (int dirfd, const char *id, struct husk_state **out, struct husk_erro
   return 0;
 }
 
+struct husk_state *
+state_unreadable (int dirfd, const char *id)
+{
+  struct husk_state *s = xcalloc (1, sizeof *s);
+  s->id = xstrdup (id);
+  s->status = xstrdup (status_names[STATE_STOPPED]);
+  s->oci_version = xstrdup ("");
+  s->bundle = xstrdup ("");
+  s->rootfs = xstrdup ("");
+  s->created = xstrdup ("");
+  struct stat st;
+  s->owner = fstat (dirfd, &st) == 0 ? st.st_uid : 0;
+  s->annotations.keys = xcalloc (1, sizeof (char *));
+  s->annotations.values = xcalloc (1, sizeof (char *));
+  return s;
+}
+
 int
 state_remove (int rootfd, const char *id, int dirfd, struct husk_error **err)
 {

@@ -60,6 +60,11 @@ int state_create_dir (int rootfd, const struct husk_state *initial, int *dirfd,
 bool state_remove_stale_temp (int rootfd, const char *name, const char *id);
 void state_remove_stale_temps (int rootfd, const char *id);
 
+/* What `state` and `list` show for a container whose state.json cannot be
+   read (garbled by a full disk, a crash, a hand edit): its id, stopped,
+   no pid, empty fields, the state dir's owner.  delete --force removes it. */
+struct husk_state *state_unreadable (int dirfd, const char *id);
+
 /* Opens and locks (flock: shared or exclusive) <root>/<id>/.  A missing
    dir, or one deleted while we waited for the lock, gives
    `container "ID" does not exist` with errno_ ENOENT. */

@@ -219,16 +219,27 @@ run_detached_loop() {
 # husk-only (runc's state dir differs): a state dir whose state.json was
 # lost (power cut while husk wrote it is prevented by the atomic rename, but
 # a disk can still corrupt it) must not wedge the id for ever.
-@test "a stopped container with a corrupt state.json: state fails clearly, delete --force removes it" {
+@test "a stopped container with a corrupt state.json: state and list show it stopped with a note, delete --force removes it" {
   set_args "$BUNDLE" true
   hrun husk run --keep --bundle "$BUNDLE" "$CTR"
   assert_ok
   [[ -f "$HUSK_ROOT/$CTR/state.json" ]] || fail "no state.json in the state dir"
   echo '{"garbage' >"$HUSK_ROOT/$CTR/state.json"
   hrun husk state "$CTR"
-  assert_error_line "$CTR"
+  assert_ok
+  assert_equal "$(jq -r .status <<<"$output")" stopped
+  assert_equal "$(jq -r .id <<<"$output")" "$CTR"
+  assert_equal "${#stderr_lines[@]}" 1
+  [[ "$stderr" == *"$CTR"*"corrupt state.json"* ]] || fail "no note on stderr: $stderr"
   hrun husk list -q
   assert_ok
+  assert_output "$CTR"
+  hrun husk list --format json
+  assert_ok
+  assert_equal "$(jq -r '.[0].status' <<<"$output")" stopped
+  hrun husk list
+  assert_ok
+  [[ "${lines[1]}" == "$CTR "*stopped* ]] || fail "list: $output"
   hrun husk delete --force "$CTR"
   assert_ok
   assert_no_leftovers "$CTR"
@@ -344,6 +355,11 @@ garble() {
       cgs=$(find /sys/fs/cgroup -maxdepth 4 -type d -name "$CTR")
       [[ -n "$cgs" ]] || fail "the container has no cgroup to test with"
       garble "$file" "$how"
+      hrun husk state "$CTR"
+      assert_ok
+      [[ "$file" != state.json ]] || assert_equal "$(jq -r .status <<<"$output")" stopped
+      hrun husk list
+      assert_ok
       hrun husk delete --force "$CTR"
       assert_ok
       [[ "$stderr" == *"$file"* || "$file" == config.json ]] || fail "$file $how: the warning does not name it: $stderr"
