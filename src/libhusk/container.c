@@ -522,6 +522,28 @@ create_container (const struct container_create_opts *o, const struct oci_config
   return 0;
 }
 
+static int delete_locked (int rootfd, int dirfd, const char *id, bool force, struct husk_error **err);
+
+/* A state dir of id still "creating" whose lock nobody holds is what a
+   husk killed in create left (create holds the lock until the status is
+   "created"): it is deleted as by `delete --force`, so that the id can be
+   created again.  Failures leave it; the create then says the id exists. */
+static void
+remove_dead_create (int rootfd, const char *id)
+{
+  _cleanup_close_ int dirfd = -1;
+  _cleanup_state_ struct husk_state *st = NULL;
+  struct husk_error *e = NULL;
+  bool busy = true;
+  if (state_open_if_free (rootfd, id, &dirfd, &busy, &e) == 0 && !busy && state_read (dirfd, id, &st, &e) == 0
+      && strcmp (st->status, "creating") == 0)
+    {
+      log_warning ("container \"%s\": removing what a killed create left", id);
+      delete_locked (rootfd, dirfd, id, true, &e);
+    }
+  husk_error_free (e);
+}
+
 /* create, returning with the state dir still locked (run starts the
    container before anyone else may touch it). */
 static int
@@ -606,8 +628,9 @@ create_holding_lock (const struct container_create_opts *o, int *rootfd_out, int
       close (cr.rootfd);
       return -1;
     }
-  /* What a create of this id killed before its rename left. */
+  /* What a create of this id killed before its rename left, or after. */
   state_remove_stale_temps (cr.rootfd, o->id);
+  remove_dead_create (cr.rootfd, o->id);
   int ret = create_container (o, c, &ia, st, &cr, pty, err);
   if (cr.console >= 0)
     close (cr.console);

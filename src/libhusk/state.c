@@ -134,6 +134,7 @@ enum state_lock
   STATE_LOCK_SHARED,
   STATE_LOCK_EXCLUSIVE,
   STATE_LOCK_IF_FREE,
+  STATE_LOCK_EXCLUSIVE_IF_FREE,
 };
 
 static int
@@ -148,10 +149,10 @@ state_open_at (int rootfd, const char *id, enum state_lock lock, int *dirfd, boo
     return state_error_missing (err, id);
   if (fd < 0)
     return husk_error_sys (err, errno, "open state of container \"%s\"", id);
-  if (lock == STATE_LOCK_IF_FREE)
+  if (lock == STATE_LOCK_IF_FREE || lock == STATE_LOCK_EXCLUSIVE_IF_FREE)
     {
       /* EINTR cannot happen: LOCK_NB never sleeps. */
-      *busy = flock (fd, LOCK_SH | LOCK_NB) < 0;
+      *busy = flock (fd, (lock == STATE_LOCK_IF_FREE ? LOCK_SH : LOCK_EX) | LOCK_NB) < 0;
       if (*busy && errno != EWOULDBLOCK)
         return husk_error_sys (err, errno, "lock container \"%s\"", id);
     }
@@ -177,6 +178,12 @@ int
 state_open_reader (int rootfd, const char *id, int *dirfd, bool *busy, struct husk_error **err)
 {
   return state_open_at (rootfd, id, STATE_LOCK_IF_FREE, dirfd, busy, err);
+}
+
+int
+state_open_if_free (int rootfd, const char *id, int *dirfd, bool *busy, struct husk_error **err)
+{
+  return state_open_at (rootfd, id, STATE_LOCK_EXCLUSIVE_IF_FREE, dirfd, busy, err);
 }
 
 /* ---- state.json ---- */

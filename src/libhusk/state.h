@@ -76,6 +76,8 @@ int state_open (int rootfd, const char *id, bool exclusive, int *dirfd, struct h
    atomically, so it reads whole without the lock.  *busy tells that
    another husk holds the lock. */
 int state_open_reader (int rootfd, const char *id, int *dirfd, bool *busy, struct husk_error **err);
+/* The same with the exclusive lock, taken only if nobody holds any. */
+int state_open_if_free (int rootfd, const char *id, int *dirfd, bool *busy, struct husk_error **err);
 
 /* state_status for a reader: a "creating" container whose create still
    holds the lock is creating, even before its init's pid is recorded

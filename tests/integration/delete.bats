@@ -304,7 +304,9 @@ kill_create_at() {
   assert_no_temp_dirs
 }
 
-@test "delete --force removes everything of a create killed in its createRuntime hook" {
+# kill_create_in_hook: husk create, SIGKILLed while its createRuntime hook
+# runs (the state dir renamed, the cgroups made, the init waiting).
+kill_create_in_hook() {
   mkfifo "$BATS_TEST_TMPDIR/hold"
   update_config "$BUNDLE" '.hooks.createRuntime = [{path: "/bin/sh", args: ["sh", "-c",
     "echo $PPID >" + $d + "/husk.pid; cat " + $d + "/hold >/dev/null"]}]' --arg d "$BATS_TEST_TMPDIR"
@@ -317,9 +319,43 @@ kill_create_at() {
   # Lets the hook (husk's child, outside the container) end.
   echo >"$BATS_TEST_TMPDIR/hold"
   wait_bg "$BG_PID"
+  update_config "$BUNDLE" 'del(.hooks)'
+}
+
+@test "delete --force removes everything of a create killed in its createRuntime hook" {
+  kill_create_in_hook
   hrun husk delete --force "$CTR"
   assert_ok
   assert_no_temp_dirs
+  assert_no_leftovers "$CTR"
+}
+
+@test "the next create of the id removes what a create killed in its createRuntime hook left" {
+  kill_create_in_hook
+  [[ -d "$HUSK_ROOT/$CTR" ]] || fail "the killed create left no state dir to test with"
+  set_args "$BUNDLE" true
+  hrun husk run --bundle "$BUNDLE" "$CTR"
+  assert_ok
+  assert_equal "${#stderr_lines[@]}" 1
+  [[ "$stderr" == *"killed create"* ]] || fail "no note: $stderr"
+  assert_no_temp_dirs
+  assert_no_leftovers "$CTR"
+}
+
+@test "a create of an id whose create is still running does not remove its state" {
+  mkfifo "$BATS_TEST_TMPDIR/hold"
+  update_config "$BUNDLE" '.hooks.createRuntime = [{path: "/bin/sh", args: ["sh", "-c",
+    "echo $PPID >" + $d + "/husk.pid; cat " + $d + "/hold >/dev/null"]}]' --arg d "$BATS_TEST_TMPDIR"
+  start_bg husk create --bundle "$BUNDLE" "$CTR"
+  wait_for_file "$BATS_TEST_TMPDIR/husk.pid"
+  hrun husk create --bundle "$BUNDLE" "$CTR"
+  assert_error_line "already exists"
+  echo >"$BATS_TEST_TMPDIR/hold"
+  wait_bg "$BG_PID"
+  assert_equal "$bg_status" 0
+  assert_equal "$(state_field "$CTR" .status)" created
+  hrun husk delete --force "$CTR"
+  assert_ok
   assert_no_leftovers "$CTR"
 }
 
