@@ -522,6 +522,28 @@ create_container (const struct container_create_opts *o, const struct oci_config
   return 0;
 }
 
+static int delete_locked (int rootfd, int dirfd, const char *id, bool force, struct husk_error **err);
+
+/* A state dir of id still "creating" whose lock nobody holds is what a
+   husk killed in create left (create holds the lock until the status is
+   "created"): it is deleted as by `delete --force`, so that the id can be
+   created again.  Failures leave it; the create then says the id exists. */
+static void
+remove_dead_create (int rootfd, const char *id)
+{
+  _cleanup_close_ int dirfd = -1;
+  _cleanup_state_ struct husk_state *st = NULL;
+  struct husk_error *e = NULL;
+  bool busy = true;
+  if (state_open_if_free (rootfd, id, &dirfd, &busy, &e) == 0 && !busy && state_read (dirfd, id, &st, &e) == 0
+      && strcmp (st->status, "creating") == 0)
+    {
+      log_warning ("container \"%s\": removing what a killed create left", id);
+      delete_locked (rootfd, dirfd, id, true, &e);
+    }
+  husk_error_free (e);
+}
+
 /* create, returning with the state dir still locked (run starts the
    container before anyone else may touch it). */
 static int
@@ -606,6 +628,9 @@ create_holding_lock (const struct container_create_opts *o, int *rootfd_out, int
       close (cr.rootfd);
       return -1;
     }
+  /* What a create of this id killed before its rename left, or after. */
+  state_remove_stale_temps (cr.rootfd, o->id);
+  remove_dead_create (cr.rootfd, o->id);
   int ret = create_container (o, c, &ia, st, &cr, pty, err);
   if (cr.console >= 0)
     close (cr.console);
@@ -750,8 +775,19 @@ container_state (const char *root, const char *id, char **json, struct husk_erro
   _cleanup_state_ struct husk_state *st = NULL;
   bool busy = false;
   if (state_root_open (root, false, &rootfd, err) < 0
-      || state_open_reader (rootfd, id, &dirfd, &busy, err) < 0 || state_read (dirfd, id, &st, err) < 0)
+      || state_open_reader (rootfd, id, &dirfd, &busy, err) < 0)
     return -1;
+  if (state_read (dirfd, id, &st, err) < 0)
+    {
+      if ((*err)->errno_ == ENOENT)
+        return -1;
+      log_warning ("%s: shown as stopped; delete --force removes it", (*err)->msg);
+      husk_error_free (*err);
+      *err = NULL;
+      st = state_unreadable (dirfd, id);
+      *json = state_json (st, STATE_STOPPED, true, STATE_JSON_STATE);
+      return 0;
+    }
   *json = state_json (st, state_status_read (dirfd, st, busy), true, STATE_JSON_STATE);
   return 0;
 }
@@ -798,53 +834,92 @@ kill_and_wait (int pidfd, struct husk_error **err)
   return 0;
 }
 
+static void
+cgroup_freep (struct cgroup **c)
+{
+  cgroup_free (*c);
+}
+#define _cleanup_cgroup_ __attribute__ ((cleanup (cgroup_freep)))
+
+/* notes += "; " + what (the one warning line of a delete). */
+static void
+note_add (char **notes, const char *what)
+{
+  char *n = *notes ? xasprintf ("%s; %s", *notes, what) : xstrdup (what);
+  free (*notes);
+  *notes = n;
+}
+
+/* The container's cgroups as delete removes them: its record checked
+   against what create would have made for id (cgroup.json is untrusted:
+   garbled, it must not make husk kill or rmdir elsewhere), or that
+   expectation when the record is unreadable. */
+static int
+delete_cgroups (int dirfd, const char *id, const struct oci_config *saved, struct cgroup **cg,
+                char **notes, struct husk_error **err)
+{
+  const char *path = saved && saved->linux_ ? saved->linux_->cgroups_path : NULL;
+  _cleanup_free_ char *note = NULL;
+  if (cgroup_record_read_checked (dirfd, id, path, cg, &note, err) < 0)
+    return -1;
+  if (note)
+    note_add (notes, note);
+  return 0;
+}
+
 static int
 delete_locked (int rootfd, int dirfd, const char *id, bool force, struct husk_error **err)
 {
   _cleanup_state_ struct husk_state *st = NULL;
+  _cleanup_free_ char *notes = NULL;
   if (state_read (dirfd, id, &st, err) < 0)
     {
-      /* A state dir without a readable state.json records no process:
-         --force removes it. */
+      /* A state dir without a readable state.json: --force finds the
+         processes by the cgroups and removes it. */
       if (!force)
         return -1;
+      note_add (&notes, (*err)->msg);
       husk_error_free (*err);
       *err = NULL;
-      if (cgroup_container_remove (dirfd, err) < 0)
-        return -1;
-      return state_remove (rootfd, id, dirfd, err);
     }
-  enum state_status s = state_status (dirfd, st);
+  /* poststop runs once the container is gone, from the config create
+     saved; its cgroupsPath tells where the cgroups are.  Read before
+     anything goes; a saved config that cannot be read is only noted. */
+  _cleanup_config_ struct oci_config *saved = NULL;
+  struct husk_error *load_err = NULL;
+  if (state_config_load (dirfd, &saved, &load_err) < 0)
+    {
+      note_add (&notes, load_err->msg);
+      husk_error_free (load_err);
+      if (st)
+        note_add (&notes, "poststop hooks not run");
+    }
+  enum state_status s = st ? state_status (dirfd, st) : STATE_STOPPED;
+  if (s != STATE_STOPPED && !force)
+    return husk_error_set (err, "cannot delete container \"%s\" that is not stopped: %s", id,
+                           state_status_name (s));
+  _cleanup_cgroup_ struct cgroup *cg = NULL;
+  if (delete_cgroups (dirfd, id, saved, &cg, &notes, err) < 0)
+    return -1;
+  if (notes)
+    log_warning ("container \"%s\": %s: removing what can be found", id, notes);
+  /* Removing the cgroups kills every process in them, the init too,
+     thawing a paused container so that they can die; a stopped
+     container's leftovers (children of an init without its own pid
+     namespace) die with them. */
+  if (cg && cgroup_destroy (cg, err) < 0)
+    return -1;
   if (s != STATE_STOPPED)
     {
-      if (!force)
-        return husk_error_set (err, "cannot delete container \"%s\" that is not stopped: %s", id,
-                               state_status_name (s));
-      /* Removing the cgroups kills every process in them, the init
-         too, thawing a paused container so that they can die. */
-      if (cgroup_container_remove (dirfd, err) < 0)
-        return -1;
       _cleanup_close_ int pidfd = -1;
       if (state_init_pidfd (st, &pidfd, err) < 0)
         return -1;
       if (pidfd >= 0 && kill_and_wait (pidfd, err) < 0)
         return -1;
     }
-  /* poststop runs once the container is gone, from the config create
-     saved: read it before the state dir goes.  Its failures are only
-     warnings, and so is a saved config that cannot be read. */
-  _cleanup_config_ struct oci_config *saved = NULL;
-  struct husk_error *load_err = NULL;
-  if (state_config_load (dirfd, &saved, &load_err) < 0)
-    {
-      log_warning ("poststop hooks not run: %s", load_err->msg);
-      husk_error_free (load_err);
-    }
-  /* A stopped container's leftovers (children of an init without its own
-     pid namespace) die with its cgroups. */
-  if (cgroup_container_remove (dirfd, err) < 0 || state_remove (rootfd, id, dirfd, err) < 0)
+  if (state_remove (rootfd, id, dirfd, err) < 0)
     return -1;
-  if (hooks_count (saved ? saved->hooks : NULL, HOOKS_POSTSTOP) > 0)
+  if (st && hooks_count (saved ? saved->hooks : NULL, HOOKS_POSTSTOP) > 0)
     {
       _cleanup_free_ char *json = state_json (st, STATE_STOPPED, false, STATE_JSON_HOOK);
       /* The bundle may be gone by now: then husk's own cwd, as runc's
@@ -869,6 +944,9 @@ container_delete (const char *root, const char *id, bool force, struct husk_erro
   _cleanup_close_ int dirfd = -1;
   if (state_root_open (root, false, &rootfd, err) < 0)
     return -1;
+  /* A create killed before its rename left only its temporary dir. */
+  if (force)
+    state_remove_stale_temps (rootfd, id);
   if (state_open (rootfd, id, true, &dirfd, err) < 0)
     {
       if (!force || (*err)->errno_ != ENOENT)
@@ -912,7 +990,7 @@ container_list (const char *root, struct container_list *out, struct husk_error 
     {
       /* Ids never start with "."; create's temporary dirs do. */
       if (e->d_name[0] == '.')
-        state_remove_stale_temp (rootfd, e->d_name);
+        state_remove_stale_temp (rootfd, e->d_name, NULL);
       if (e->d_name[0] == '.' || container_id_check (e->d_name, NULL) < 0)
         continue;
       ids = xrealloc (ids, (n + 1) * sizeof *ids);
@@ -936,7 +1014,11 @@ container_list (const char *root, struct container_list *out, struct husk_error 
           out->status[out->n++] = state_status_read (dirfd, st, busy);
         }
       else if (dirfd >= 0 && e2->errno_ != ENOENT)
-        log_warning ("%s", e2->msg);
+        {
+          log_warning ("%s: shown as stopped; delete --force removes it", e2->msg);
+          out->states[out->n] = state_unreadable (dirfd, ids[i]);
+          out->status[out->n++] = STATE_STOPPED;
+        }
       husk_error_free (e2);
       free (ids[i]);
     }

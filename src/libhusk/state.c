@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -133,6 +134,7 @@ enum state_lock
   STATE_LOCK_SHARED,
   STATE_LOCK_EXCLUSIVE,
   STATE_LOCK_IF_FREE,
+  STATE_LOCK_EXCLUSIVE_IF_FREE,
 };
 
 static int
@@ -147,10 +149,10 @@ state_open_at (int rootfd, const char *id, enum state_lock lock, int *dirfd, boo
     return state_error_missing (err, id);
   if (fd < 0)
     return husk_error_sys (err, errno, "open state of container \"%s\"", id);
-  if (lock == STATE_LOCK_IF_FREE)
+  if (lock == STATE_LOCK_IF_FREE || lock == STATE_LOCK_EXCLUSIVE_IF_FREE)
     {
       /* EINTR cannot happen: LOCK_NB never sleeps. */
-      *busy = flock (fd, LOCK_SH | LOCK_NB) < 0;
+      *busy = flock (fd, (lock == STATE_LOCK_IF_FREE ? LOCK_SH : LOCK_EX) | LOCK_NB) < 0;
       if (*busy && errno != EWOULDBLOCK)
         return husk_error_sys (err, errno, "lock container \"%s\"", id);
     }
@@ -176,6 +178,12 @@ int
 state_open_reader (int rootfd, const char *id, int *dirfd, bool *busy, struct husk_error **err)
 {
   return state_open_at (rootfd, id, STATE_LOCK_IF_FREE, dirfd, busy, err);
+}
+
+int
+state_open_if_free (int rootfd, const char *id, int *dirfd, bool *busy, struct husk_error **err)
+{
+  return state_open_at (rootfd, id, STATE_LOCK_EXCLUSIVE_IF_FREE, dirfd, busy, err);
 }
 
 /* ---- state.json ---- */
@@ -363,16 +371,33 @@ state_write (int dirfd, const struct husk_state *s, struct husk_error **err)
   return 0;
 }
 
+/* The temporary name of a create's state dir: ".new-PID-START-ID", its
+   husk's pid and start time (so that a pid reused since does not pass
+   for the dead create) and the id (so that `delete --force ID` and the
+   next create of ID find it).  Ids never start with ".", so this name is
+   never a container's. */
+static int
+temp_name (const char *id, char *buf, size_t size)
+{
+  unsigned long long start = 0;
+  char st;
+  if (state_proc_stat ((int) getpid (), &start, &st) < 0)
+    return -1;
+  int n = snprintf (buf, size, ".new-%d-%llu-%s", (int) getpid (), start, id);
+  if (n < 0 || (size_t) n >= size)
+    {
+      errno = ENAMETOOLONG;
+      return -1;
+    }
+  return 0;
+}
+
 int
 state_create_dir (int rootfd, const struct husk_state *initial, int *dirfd,
                   struct husk_error **err)
 {
-  struct timespec ts;
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  /* Ids never start with ".", so this name is never a container's. */
-  char tmp[64];
-  snprintf (tmp, sizeof tmp, ".new-%d-%ld", (int) getpid (), (long) ts.tv_nsec);
-  if (mkdirat (rootfd, tmp, 0700) < 0)
+  char tmp[NAME_MAX + 1];
+  if (temp_name (initial->id, tmp, sizeof tmp) < 0 || mkdirat (rootfd, tmp, 0700) < 0)
     return husk_error_sys (err, errno, "create state dir of container \"%s\"", initial->id);
   _cleanup_close_ int fd = openat (rootfd, tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
   int ret = fd < 0 ? husk_error_sys (err, errno, "open state dir of container \"%s\"", initial->id)
@@ -391,7 +416,10 @@ state_create_dir (int rootfd, const struct husk_state *initial, int *dirfd,
   if (ret < 0)
     {
       if (fd >= 0)
-        unlinkat (fd, STATE_FILE, 0);
+        {
+          unlinkat (fd, STATE_FILE, 0);
+          unlinkat (fd, STATE_TMP, 0);
+        }
       unlinkat (rootfd, tmp, AT_REMOVEDIR);
       return ret;
     }
@@ -399,21 +427,47 @@ state_create_dir (int rootfd, const struct husk_state *initial, int *dirfd,
   return 0;
 }
 
-void
-state_remove_stale_temp (int rootfd, const char *name)
+bool
+state_remove_stale_temp (int rootfd, const char *name, const char *id)
 {
-  int pid;
-  char rest;
-  if (sscanf (name, ".new-%d-%*d%c", &pid, &rest) != 1 || pid <= 0)
-    return;
-  if (kill (pid, 0) == 0 || errno != ESRCH)
-    return;
+  int pid, off = 0;
+  unsigned long long start;
+  if (sscanf (name, ".new-%d-%llu-%n", &pid, &start, &off) != 2 || off == 0 || pid <= 0)
+    return false;
+  if (id && strcmp (name + off, id) != 0)
+    return false;
+  /* Its husk still runs (the same process: same start time) between
+     mkdir and flock, or holds the lock. */
+  unsigned long long now;
+  char st;
+  if (state_proc_stat (pid, &now, &st) == 0 && now == start && st != 'Z' && st != 'X')
+    return false;
   _cleanup_close_ int fd = openat (rootfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0 || flock (fd, LOCK_EX | LOCK_NB) < 0)
-    return;
+    return false;
   unlinkat (fd, STATE_FILE, 0);
   unlinkat (fd, STATE_TMP, 0);
-  unlinkat (rootfd, name, AT_REMOVEDIR);
+  return unlinkat (rootfd, name, AT_REMOVEDIR) == 0;
+}
+
+void
+state_remove_stale_temps (int rootfd, const char *id)
+{
+  if (rootfd < 0)
+    return;
+  int fd = dup (rootfd);
+  DIR *d = fd >= 0 ? fdopendir (fd) : NULL;
+  if (d == NULL)
+    {
+      if (fd >= 0)
+        close (fd);
+      return;
+    }
+  struct dirent *e;
+  while ((e = readdir (d)) != NULL)
+    if (strncmp (e->d_name, ".new-", 5) == 0)
+      state_remove_stale_temp (rootfd, e->d_name, id);
+  closedir (d);
 }
 
 static const char *
@@ -538,6 +592,23 @@ state_read (int dirfd, const char *id, struct husk_state **out, struct husk_erro
     }
   *out = s;
   return 0;
+}
+
+struct husk_state *
+state_unreadable (int dirfd, const char *id)
+{
+  struct husk_state *s = xcalloc (1, sizeof *s);
+  s->id = xstrdup (id);
+  s->status = xstrdup (status_names[STATE_STOPPED]);
+  s->oci_version = xstrdup ("");
+  s->bundle = xstrdup ("");
+  s->rootfs = xstrdup ("");
+  s->created = xstrdup ("");
+  struct stat st;
+  s->owner = fstat (dirfd, &st) == 0 ? st.st_uid : 0;
+  s->annotations.keys = xcalloc (1, sizeof (char *));
+  s->annotations.values = xcalloc (1, sizeof (char *));
+  return s;
 }
 
 int

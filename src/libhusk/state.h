@@ -52,9 +52,18 @@ int state_create_dir (int rootfd, const struct husk_state *initial, int *dirfd,
 
 /* A temporary dir of a create that was killed before its rename (it
    holds at most a "creating" state.json: nothing had been made yet) is
-   removed when its husk is gone and nobody holds its lock.  `list` calls
-   this for the entries it skips. */
-void state_remove_stale_temp (int rootfd, const char *name);
+   removed when its husk is gone (no process of its pid and start time)
+   and nobody holds its lock; with id, only a temporary dir of that id.
+   True if it was removed.  `list` calls this for the entries it skips;
+   state_remove_stale_temps does it for every temporary dir of id (all,
+   with id NULL): `delete --force ID` and create of ID call it. */
+bool state_remove_stale_temp (int rootfd, const char *name, const char *id);
+void state_remove_stale_temps (int rootfd, const char *id);
+
+/* What `state` and `list` show for a container whose state.json cannot be
+   read (garbled by a full disk, a crash, a hand edit): its id, stopped,
+   no pid, empty fields, the state dir's owner.  delete --force removes it. */
+struct husk_state *state_unreadable (int dirfd, const char *id);
 
 /* Opens and locks (flock: shared or exclusive) <root>/<id>/.  A missing
    dir, or one deleted while we waited for the lock, gives
@@ -67,6 +76,8 @@ int state_open (int rootfd, const char *id, bool exclusive, int *dirfd, struct h
    atomically, so it reads whole without the lock.  *busy tells that
    another husk holds the lock. */
 int state_open_reader (int rootfd, const char *id, int *dirfd, bool *busy, struct husk_error **err);
+/* The same with the exclusive lock, taken only if nobody holds any. */
+int state_open_if_free (int rootfd, const char *id, int *dirfd, bool *busy, struct husk_error **err);
 
 /* state_status for a reader: a "creating" container whose create still
    holds the lock is creating, even before its init's pid is recorded

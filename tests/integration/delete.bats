@@ -219,17 +219,214 @@ run_detached_loop() {
 # husk-only (runc's state dir differs): a state dir whose state.json was
 # lost (power cut while husk wrote it is prevented by the atomic rename, but
 # a disk can still corrupt it) must not wedge the id for ever.
-@test "a stopped container with a corrupt state.json: state fails clearly, delete --force removes it" {
+@test "a stopped container with a corrupt state.json: state and list show it stopped with a note, delete --force removes it" {
   set_args "$BUNDLE" true
   hrun husk run --keep --bundle "$BUNDLE" "$CTR"
   assert_ok
   [[ -f "$HUSK_ROOT/$CTR/state.json" ]] || fail "no state.json in the state dir"
   echo '{"garbage' >"$HUSK_ROOT/$CTR/state.json"
   hrun husk state "$CTR"
-  assert_error_line "$CTR"
+  assert_ok
+  assert_equal "$(jq -r .status <<<"$output")" stopped
+  assert_equal "$(jq -r .id <<<"$output")" "$CTR"
+  assert_equal "${#stderr_lines[@]}" 1
+  [[ "$stderr" == *"$CTR"*"corrupt state.json"* ]] || fail "no note on stderr: $stderr"
   hrun husk list -q
   assert_ok
+  assert_output "$CTR"
+  hrun husk list --format json
+  assert_ok
+  assert_equal "$(jq -r '.[0].status' <<<"$output")" stopped
+  hrun husk list
+  assert_ok
+  [[ "${lines[1]}" == "$CTR "*stopped* ]] || fail "list: $output"
   hrun husk delete --force "$CTR"
   assert_ok
+  assert_no_leftovers "$CTR"
+}
+
+# ---- a husk killed in the middle of create ----
+
+# assert_no_temp_dirs: no create's temporary state dir (".new-*") is left
+# in the root.
+assert_no_temp_dirs() {
+  local left
+  left=$(find "$HUSK_ROOT" -mindepth 1 -maxdepth 1 -name '.new-*' 2>/dev/null)
+  [[ -z "$left" ]] || fail "temporary state dirs are left: $left"
+}
+
+# kill_create_at SYSCALL: husk create, SIGKILLed by strace on entering the
+# first SYSCALL (strace's own stderr goes to the test's temp dir).
+kill_create_at() {
+  status=0
+  HUSK_TEST_MARK="$HUSK_TEST_MARK" strace -f -o "$BATS_TEST_TMPDIR/strace.out" \
+    -e trace="$1" -e inject="$1":signal=KILL \
+    "$HUSK" --root "$HUSK_ROOT" create --bundle "$BUNDLE" "$CTR" \
+    </dev/null >/dev/null 2>"$BATS_TEST_TMPDIR/create.err" 3>&- || status=$?
+  ((status != 0)) || fail "husk create was not killed at $1"
+}
+
+@test "delete --force ID removes the temporary state dir of a create killed before its rename" {
+  kill_create_at renameat2
+  local tmp
+  tmp=$(find "$HUSK_ROOT" -mindepth 1 -maxdepth 1 -name '.new-*')
+  [[ -n "$tmp" ]] || fail "the killed create left no temporary dir to test with"
+  hrun husk delete --force "$CTR"
+  assert_ok
+  assert_no_temp_dirs
+  assert_no_leftovers "$CTR"
+}
+
+@test "the next create of the id, and list, remove a killed create's temporary dir" {
+  kill_create_at renameat2
+  [[ -n "$(find "$HUSK_ROOT" -mindepth 1 -maxdepth 1 -name '.new-*')" ]] || fail "no temporary dir"
+  set_args "$BUNDLE" true
+  hrun husk run --bundle "$BUNDLE" "$CTR"
+  assert_ok
+  assert_no_temp_dirs
+  assert_no_leftovers "$CTR"
+  kill_create_at renameat2
+  hrun husk list -q
+  assert_ok
+  assert_no_temp_dirs
+}
+
+@test "a temporary dir whose pid is alive but a different process (pid reuse) is removed" {
+  kill_create_at renameat2
+  local tmp fake
+  tmp=$(find "$HUSK_ROOT" -mindepth 1 -maxdepth 1 -name '.new-*')
+  [[ -n "$tmp" ]] || fail "no temporary dir"
+  # The same name with this shell's (live) pid and a start time it never had.
+  fake="$HUSK_ROOT/.new-$$-1-$CTR"
+  mv "$tmp" "$fake"
+  hrun husk delete --force "$CTR"
+  assert_ok
+  assert_no_temp_dirs
+}
+
+# kill_create_in_hook: husk create, SIGKILLed while its createRuntime hook
+# runs (the state dir renamed, the cgroups made, the init waiting).
+kill_create_in_hook() {
+  mkfifo "$BATS_TEST_TMPDIR/hold"
+  update_config "$BUNDLE" '.hooks.createRuntime = [{path: "/bin/sh", args: ["sh", "-c",
+    "echo $PPID >" + $d + "/husk.pid; cat " + $d + "/hold >/dev/null"]}]' --arg d "$BATS_TEST_TMPDIR"
+  start_bg husk create --bundle "$BUNDLE" "$CTR"
+  wait_for_file "$BATS_TEST_TMPDIR/husk.pid"
+  local hpid
+  hpid=$(<"$BATS_TEST_TMPDIR/husk.pid")
+  [[ "$(tr '\0' ' ' <"/proc/$hpid/cmdline")" == *" create "* ]] || fail "pid $hpid is not husk create"
+  kill -KILL "$hpid"
+  # Lets the hook (husk's child, outside the container) end.
+  echo >"$BATS_TEST_TMPDIR/hold"
+  wait_bg "$BG_PID"
+  update_config "$BUNDLE" 'del(.hooks)'
+}
+
+@test "delete --force removes everything of a create killed in its createRuntime hook" {
+  kill_create_in_hook
+  hrun husk delete --force "$CTR"
+  assert_ok
+  assert_no_temp_dirs
+  assert_no_leftovers "$CTR"
+}
+
+@test "the next create of the id removes what a create killed in its createRuntime hook left" {
+  kill_create_in_hook
+  [[ -d "$HUSK_ROOT/$CTR" ]] || fail "the killed create left no state dir to test with"
+  set_args "$BUNDLE" true
+  hrun husk run --bundle "$BUNDLE" "$CTR"
+  assert_ok
+  assert_equal "${#stderr_lines[@]}" 1
+  [[ "$stderr" == *"killed create"* ]] || fail "no note: $stderr"
+  assert_no_temp_dirs
+  assert_no_leftovers "$CTR"
+}
+
+@test "a create of an id whose create is still running does not remove its state" {
+  mkfifo "$BATS_TEST_TMPDIR/hold"
+  update_config "$BUNDLE" '.hooks.createRuntime = [{path: "/bin/sh", args: ["sh", "-c",
+    "echo $PPID >" + $d + "/husk.pid; cat " + $d + "/hold >/dev/null"]}]' --arg d "$BATS_TEST_TMPDIR"
+  start_bg husk create --bundle "$BUNDLE" "$CTR"
+  wait_for_file "$BATS_TEST_TMPDIR/husk.pid"
+  hrun husk create --bundle "$BUNDLE" "$CTR"
+  assert_error_line "already exists"
+  echo >"$BATS_TEST_TMPDIR/hold"
+  wait_bg "$BG_PID"
+  assert_equal "$bg_status" 0
+  assert_equal "$(state_field "$CTR" .status)" created
+  hrun husk delete --force "$CTR"
+  assert_ok
+  assert_no_leftovers "$CTR"
+}
+
+@test "a create that fails leaves no temporary state dir" {
+  # A hook that fails: create fails after its state dir is renamed.
+  update_config "$BUNDLE" '.hooks.createRuntime = [{path: "/bin/false"}]'
+  hrun husk create --bundle "$BUNDLE" "$CTR"
+  ((status != 0)) || fail "create with a failing hook succeeded"
+  assert_no_temp_dirs
+  assert_no_leftovers "$CTR"
+}
+
+# ---- delete --force on garbled state files ----
+
+# garble FILE HOW: rewrites FILE of the container's state dir.
+garble() {
+  local f="$HUSK_ROOT/$CTR/$1"
+  [[ -f "$f" ]] || fail "no $1 in the state dir"
+  case $2 in
+    truncated) head -c "$(($(stat -c %s "$f") / 2))" "$f" >"$f.g" && mv "$f.g" "$f" ;;
+    empty) : >"$f" ;;
+    notjson) echo 'not json at all' >"$f" ;;
+    types) echo '{"id": 5, "pid": "x", "layout": 1, "dirs": "x", "ociVersion": [], "process": 3}' >"$f" ;;
+  esac
+}
+
+@test "delete --force of a running container with a garbled state file removes everything" {
+  local file how pid cgs
+  for file in state.json cgroup.json config.json; do
+    for how in truncated empty notjson types; do
+      run_detached_loop
+      pid=$(state_field "$CTR" .pid)
+      cgs=$(find /sys/fs/cgroup -maxdepth 4 -type d -name "$CTR")
+      [[ -n "$cgs" ]] || fail "the container has no cgroup to test with"
+      garble "$file" "$how"
+      hrun husk state "$CTR"
+      assert_ok
+      [[ "$file" != state.json ]] || assert_equal "$(jq -r .status <<<"$output")" stopped
+      hrun husk list
+      assert_ok
+      hrun husk delete --force "$CTR"
+      assert_ok
+      [[ "$stderr" == *"$file"* || "$file" == config.json ]] || fail "$file $how: the warning does not name it: $stderr"
+      ((${#stderr_lines[@]} <= 1)) || fail "$file $how: more than one line: $stderr"
+      pid_alive "$pid" && fail "$file $how: pid $pid survived"
+      assert_no_temp_dirs
+      assert_no_leftovers "$CTR"
+      rm -f "$BUNDLE/rootfs/ready"
+    done
+  done
+}
+
+@test "a garbled cgroup.json naming another cgroup makes delete --force neither kill nor remove it" {
+  local victim=/sys/fs/cgroup/pids/husk-victim-$$ vpid
+  mkdir "$victim"
+  sleep 1000 &
+  vpid=$!
+  echo "$vpid" >"$victim/cgroup.procs"
+  run_detached_loop
+  jq --arg v "$victim" '.dirs |= map(if .mount == "/sys/fs/cgroup/pids" then .path = $v | .created = 3 else . end)' \
+    "$HUSK_ROOT/$CTR/cgroup.json" >"$BATS_TEST_TMPDIR/cg.json"
+  cp "$BATS_TEST_TMPDIR/cg.json" "$HUSK_ROOT/$CTR/cgroup.json"
+  hrun husk delete --force "$CTR"
+  local alive=0
+  pid_alive "$vpid" && alive=1
+  kill -KILL "$vpid" 2>/dev/null || true
+  wait "$vpid" 2>/dev/null || true
+  [[ -d "$victim" ]] || fail "the other cgroup was removed"
+  rmdir "$victim"
+  ((alive)) || fail "a process of another cgroup was killed"
+  assert_ok
+  [[ "$stderr" == *"is not a cgroup of container"* ]] || fail "no warning: $stderr"
   assert_no_leftovers "$CTR"
 }

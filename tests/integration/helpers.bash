@@ -352,6 +352,8 @@ husk_teardown() {
       husk delete --force "$id" >/dev/null 2>&1 </dev/null || true
       rm -rf "$d" 2>/dev/null || true
     done
+    # A killed create's temporary state dirs.
+    rm -rf "$HUSK_ROOT"/.new-* 2>/dev/null || true
   fi
   if [[ -n "${HUSK_TEST_MARK:-}" && -n "${BUNDLE:-}" ]]; then
     for p in $(leftover_pids); do

@@ -115,15 +115,26 @@ test_state_dir (const char *root)
   close (dirfd);
 
   /* A create killed before its rename leaves a temp dir of a dead pid. */
-  char name[64];
-  snprintf (name, sizeof name, ".new-%d-12345", (int) child);
+  char name[96];
+  snprintf (name, sizeof name, ".new-%d-12345-c1", (int) child);
   mkdirat (rootfd, name, 0700);
-  state_remove_stale_temp (rootfd, name);
+  tap_ok (!state_remove_stale_temp (rootfd, name, "c2") && faccessat (rootfd, name, F_OK, 0) == 0,
+          "a stale temp dir of another id is kept when one id is asked for");
+  state_remove_stale_temp (rootfd, name, "c1");
   tap_ok (faccessat (rootfd, name, F_OK, 0) < 0, "a stale temp dir of a dead husk is removed");
-  snprintf (name, sizeof name, ".new-%d-12345", (int) getpid ());
+  unsigned long long start = 0;
+  char pst;
+  state_proc_stat ((int) getpid (), &start, &pst);
+  snprintf (name, sizeof name, ".new-%d-%llu-c1", (int) getpid (), start);
   mkdirat (rootfd, name, 0700);
-  state_remove_stale_temp (rootfd, name);
+  state_remove_stale_temp (rootfd, name, NULL);
   tap_ok (faccessat (rootfd, name, F_OK, 0) == 0, "a temp dir of a live husk is kept");
+  unlinkat (rootfd, name, AT_REMOVEDIR);
+  /* The pid lives, but its start time is not the one in the name: reused. */
+  snprintf (name, sizeof name, ".new-%d-%llu-c1", (int) getpid (), start + 1);
+  mkdirat (rootfd, name, 0700);
+  state_remove_stale_temp (rootfd, name, NULL);
+  tap_ok (faccessat (rootfd, name, F_OK, 0) < 0, "a temp dir of a reused pid is removed");
   unlinkat (rootfd, name, AT_REMOVEDIR);
 
   state_free (s);

@@ -63,6 +63,12 @@ int cgroup_record_write (int state_dirfd, const struct cgroup *cg, const struct 
    res may be NULL; *res is NULL when no resources were recorded. */
 int cgroup_record_read (int state_dirfd, struct cgroup **out, struct oci_resources **res,
                         struct husk_error **err);
+/* For delete: the record, checked against what create would have made
+   for id with cgroups_path (the saved config's; NULL: the default), since
+   the file may be garbled.  A record that cannot be read, or names another
+   cgroup, is replaced by that expectation, and *note (to free) says why. */
+int cgroup_record_read_checked (int state_dirfd, const char *id, const char *cgroups_path,
+                                struct cgroup **out, char **note, struct husk_error **err);
 /* After `update`: the recorded resources with upd's members merged in. */
 int cgroup_record_update (int state_dirfd, const struct oci_resources *upd, struct husk_error **err);
 

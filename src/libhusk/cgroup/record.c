@@ -191,3 +191,83 @@ cgroup_record_read (int dirfd, struct cgroup **out, struct oci_resources **res, 
   *out = cg;
   return 0;
 }
+
+/* The number of components of path. */
+static int
+components (const char *path)
+{
+  int n = 0;
+  for (const char *p = path; *p; p++)
+    n += *p == '/' && p[1] != '\0' && p[1] != '/';
+  return n;
+}
+
+/* d is a cgroup that create would have made for the container: under a
+   hierarchy husk sees, at the path its cgroupsPath (the default for its id
+   without one) gives, anywhere under the mount for a relative one (it was
+   resolved under the cgroup of the husk that created it); and removing it
+   climbs no higher than that path.  A dir that passes gets its created
+   count clamped. */
+static bool
+record_dir_expected (struct cgroup_dir *d, const struct cgroup *want, bool relative)
+{
+  if (strstr (d->path, "/./") || strstr (d->path, "//"))
+    return false;
+  size_t pl = strlen (d->path);
+  if ((pl >= 2 && strcmp (d->path + pl - 2, "/.") == 0) || (pl >= 3 && strcmp (d->path + pl - 3, "/..") == 0))
+    return false;
+  for (size_t i = 0; i < want->n; i++)
+    {
+      const struct cgroup_dir *w = &want->dirs[i];
+      if (strcmp (w->mount, d->mount) != 0)
+        continue;
+      const char *tail = w->path + strlen (w->mount);
+      size_t tl = strlen (tail);
+      bool ok = strcmp (w->path, d->path) == 0
+                || (relative && pl > tl && strcmp (d->path + pl - tl, tail) == 0);
+      if (!ok)
+        return false;
+      int max = components (tail);
+      if (d->created > max)
+        d->created = max;
+      if (d->created < 0)
+        d->created = 0;
+      return true;
+    }
+  return false;
+}
+
+int
+cgroup_record_read_checked (int dirfd, const char *id, const char *cgroups_path, struct cgroup **out,
+                            char **note, struct husk_error **err)
+{
+  *out = NULL;
+  *note = NULL;
+  bool relative = cgroups_path && cgroups_path[0] != '/';
+  _cleanup_free_ char *abs = relative ? xasprintf ("/%s", cgroups_path) : NULL;
+  struct cgroup *want = NULL;
+  if (cgroup_resolve (relative ? abs : cgroups_path, id, &want, err) < 0)
+    return -1;
+  struct cgroup *cg = NULL;
+  struct husk_error *rerr = NULL;
+  if (cgroup_record_read (dirfd, &cg, NULL, &rerr) < 0)
+    {
+      *note = xstrdup (rerr->msg);
+      husk_error_free (rerr);
+    }
+  else if (cg)
+    for (size_t i = 0; i < cg->n && *note == NULL; i++)
+      if (!record_dir_expected (&cg->dirs[i], want, relative))
+        *note = xasprintf (RECORD ": \"%s\" is not a cgroup of container \"%s\": ignored", cg->dirs[i].path, id);
+  if (*note == NULL)
+    {
+      cgroup_free (want);
+      *out = cg;
+      return 0;
+    }
+  cgroup_free (cg);
+  cgroup_free (want);
+  /* What create would have made; a cgroupsPath that existed before is
+     left alone (created is 0), as on every delete. */
+  return cgroup_resolve (cgroups_path, id, out, err);
+}
