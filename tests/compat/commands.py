@@ -199,13 +199,16 @@ def value_free(event):
     on the values under runc's omitempty rules, not on the runtime: the
     blkio tables (a container that read nothing from disk has none; the
     first runtime to run a bundle reads it, the second finds it cached)
-    and memory.cache (0 is omitted)."""
+    memory.cache and cpu.throttling (0 is omitted; the periods counted
+    depend on when the stats are read)."""
     d = event.get("data") if isinstance(event, dict) else None
     if isinstance(d, dict):
         if isinstance(d.get("blkio"), dict):
             d["blkio"] = "<tables: depend on the IO done>"
         if isinstance(d.get("memory"), dict):
             d["memory"].pop("cache", None)
+        if isinstance(d.get("cpu"), dict):
+            d["cpu"].pop("throttling", None)
     return event
 
 
