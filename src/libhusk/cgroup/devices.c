@@ -45,6 +45,14 @@ cgroup_devices_free (struct cgroup_devices *d)
   free (d);
 }
 
+/* For a struct cgroup_devices on the stack: its rules only. */
+static void
+devices_rules_free (struct cgroup_devices *d)
+{
+  free (d->ex);
+}
+#define _cleanup_rules_ __attribute__ ((cleanup (devices_rules_free)))
+
 /* The rule as v1 spells it, with the accesses `access`. */
 static void
 rule_text (const struct cgroup_device_rule *r, unsigned access, char *buf, size_t len)
@@ -297,10 +305,8 @@ v1_write (const struct cgroup_dir *dir, bool allow, const struct cgroup_device_r
 static int
 devices_v1_apply (const struct cgroup_dir *dir, const struct cgroup_devices *t, struct husk_error **err)
 {
-  struct cgroup_devices cur;
-  int r = devices_v1_read (dir, &cur, err);
-  _cleanup_free_ struct cgroup_device_rule *cur_ex = cur.ex;
-  if (r < 0)
+  _cleanup_rules_ struct cgroup_devices cur = { 0 };
+  if (devices_v1_read (dir, &cur, err) < 0)
     return -1;
   struct cgroup_devices none = { t->default_allow, 0, NULL };
   const struct cgroup_devices *old = &cur;
@@ -332,10 +338,8 @@ devices_v1_apply (const struct cgroup_dir *dir, const struct cgroup_devices *t, 
 
   /* The kernel's own view must now be t: what the container may open
      is a security boundary. */
-  struct cgroup_devices now;
-  r = devices_v1_read (dir, &now, err);
-  _cleanup_free_ struct cgroup_device_rule *now_ex = now.ex;
-  if (r < 0)
+  _cleanup_rules_ struct cgroup_devices now = { 0 };
+  if (devices_v1_read (dir, &now, err) < 0)
     return -1;
   if (t->default_allow ? !now.default_allow : !devices_equal (&now, t))
     return husk_error_set (err, "linux.resources.devices: %s/devices.list does not hold the rules written",
