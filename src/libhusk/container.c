@@ -482,6 +482,10 @@ create_container (const struct container_create_opts *o, const struct oci_config
       close (cr->rootfd);
       if (cr->console >= 0)
         close (cr->console);
+      /* The host's cgroup directory is no fd of the container's
+         (CVE-2024-21626 leaked runc's). */
+      if (cg_fd >= 0)
+        close (cg_fd);
       close (parent_end);
       ia->sync_fd = child_end;
       ia->state_fd = state_fd;

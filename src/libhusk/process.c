@@ -23,6 +23,11 @@
 #include "mounts.h"
 #include "process.h"
 
+/* What the kernel reads of a "#!" line (BINPRM_BUF_SIZE), and how deep
+   it follows interpreters that are scripts (BINPRM_MAX_RECURSION + 1). */
+#define PROCESS_SHEBANG_MAX 256
+#define PROCESS_SCRIPT_DEPTH 5
+
 const char *
 process_strerror (int errnum, char *buf, size_t len)
 {
@@ -290,12 +295,53 @@ process_check_cwd_inside (const char *label, const char *cwd, struct husk_error 
   return 0;
 }
 
+/* The interpreter a "#!" script names (binfmt_script), into buf; false
+   when exe is no such script.  Only a regular file is read, without
+   blocking: a fifo in the image must not hang the init. */
+static bool
+process_script_interpreter (const char *exe, char *buf, size_t size)
+{
+  _cleanup_close_ int fd = open (exe, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  struct stat st;
+  if (fd < 0 || fstat (fd, &st) < 0 || !S_ISREG (st.st_mode))
+    return false;
+  char head[PROCESS_SHEBANG_MAX + 1];
+  ssize_t n = read (fd, head, PROCESS_SHEBANG_MAX);
+  if (n < 3 || head[0] != '#' || head[1] != '!')
+    return false;
+  head[n] = '\0';
+  char *p = head + 2;
+  p += strspn (p, " \t");
+  size_t len = strcspn (p, " \t\n");
+  if (len == 0 || len >= size)
+    return false;
+  memcpy (buf, p, len);
+  buf[len] = '\0';
+  return true;
+}
+
 int
 process_refuse_husk_binary (const char *exe, const char *arg0, const struct stat *self, struct husk_error **err)
 {
-  struct stat st;
-  if (stat (exe, &st) == 0 && st.st_dev == self->st_dev && st.st_ino == self->st_ino)
-    return husk_error_set (err, "exec \"%s\": it is husk's own binary: refused (CVE-2019-5736)", arg0);
+  /* The kernel runs a script's interpreter, and the interpreter's own, up
+     to 5 deep (BINPRM_MAX_RECURSION): "#!/proc/self/exe" would run the
+     binary the exec'ing process runs, husk's. */
+  char path[PATH_MAX];
+  snprintf (path, sizeof path, "%s", exe);
+  for (int depth = 0; depth <= PROCESS_SCRIPT_DEPTH; depth++)
+    {
+      struct stat st;
+      if (stat (path, &st) == 0 && st.st_dev == self->st_dev && st.st_ino == self->st_ino)
+        return husk_error_set (err,
+                               depth == 0 ? "exec \"%s\": it is husk's own binary: refused (CVE-2019-5736)"
+                                          : "exec \"%s\": its interpreter is husk's own binary: refused "
+                                            "(CVE-2019-5736)",
+                               arg0);
+      char next[PATH_MAX];
+      if (!process_script_interpreter (path, next, sizeof next))
+        break;
+      memcpy (path, next, sizeof path);
+    }
   return 0;
 }
 

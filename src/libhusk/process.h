@@ -88,7 +88,9 @@ int process_check_cwd_inside (const char *label, const char *cwd, struct husk_er
 
 /* CVE-2019-5736: an executable that is husk's own binary (`self`, taken
    with stat ("/proc/self/exe") while the host's /proc is in view), e.g. a
-   symlink to /proc/self/exe in the image, is refused. */
+   symlink to /proc/self/exe in the image, is refused; so is a "#!" script
+   whose interpreter (or its interpreter's, as deep as the kernel goes)
+   is husk's binary, e.g. "#!/proc/self/exe". */
 int process_refuse_husk_binary (const char *exe, const char *arg0, const struct stat *self,
                                 struct husk_error **err);
 

@@ -38,3 +38,9 @@ tests_integration_syscall_errno_LDFLAGS = $(HUSK_LDFLAGS)
 check_PROGRAMS += tests/integration/mpol-show
 tests_integration_mpol_show_SOURCES = tests/integration/mpol-show.c
 tests_integration_mpol_show_LDFLAGS = $(HUSK_LDFLAGS)
+
+# cve-race: the attacker's side of cve.bats: renameat2 exchange loops, and
+# grabbing /proc/PID/exe of husk's binary from inside a container.
+check_PROGRAMS += tests/integration/cve-race
+tests_integration_cve_race_SOURCES = tests/integration/cve-race.c
+tests_integration_cve_race_LDFLAGS = $(HUSK_LDFLAGS)
