@@ -10,6 +10,7 @@ src_libhusk_libhusk_a_SOURCES = \
 	src/libhusk/process.c src/libhusk/process.h \
 	src/libhusk/state.c src/libhusk/state.h \
 	src/libhusk/sync.c src/libhusk/sync.h \
+	src/libhusk/trace.c src/libhusk/trace.h \
 	src/libhusk/idmap.c src/libhusk/idmap.h \
 	src/libhusk/identity.c src/libhusk/identity.h \
 	src/libhusk/proclimits.c src/libhusk/proclimits.h \

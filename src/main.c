@@ -8,12 +8,14 @@
 #include <seccomp.h>
 
 #include "cmd.h"
+#include "trace.h"
 
 static const struct cmd_option global_options[] = {
   { "root", 0, CMD_ARG_VALUE, "DIR", "directory for container state (default: " HUSK_DEFAULT_ROOT ")" },
   { "log", 0, CMD_ARG_VALUE, "FILE", "also write log entries to FILE" },
   { "log-format", 0, CMD_ARG_VALUE, "text|json", "format of the log file (default: text)" },
   { "debug", 0, CMD_ARG_NONE, NULL, "enable debug logging" },
+  { "trace", 0, CMD_ARG_NONE, NULL, "print the time of each phase on stderr (HUSK_TRACE=FILE: as JSON lines)" },
   { "systemd-cgroup", 0, CMD_ARG_NONE, NULL, "use systemd for cgroups (not supported yet: refused)" },
   { "cgroup-manager", 0, CMD_ARG_VALUE, "cgroupfs|systemd|disabled",
     "cgroup manager, as crun's option (only cgroupfs is supported yet)" },
@@ -91,6 +93,7 @@ parse_globals (int argc, char **argv, struct husk_globals *g, int *next, struct 
   g->root = cmd_opt (&a, "root") ? cmd_opt (&a, "root") : HUSK_DEFAULT_ROOT;
   g->log = cmd_opt (&a, "log");
   g->debug = cmd_flag (&a, "debug");
+  g->trace = cmd_flag (&a, "trace");
   g->systemd_cgroup = cmd_flag (&a, "systemd-cgroup");
   g->cgroup_manager = cmd_opt (&a, "cgroup-manager");
   g->rootless = cmd_opt (&a, "rootless");
@@ -190,11 +193,15 @@ main (int argc, char **argv)
     }
   if (ret == 0)
     ret = check_unsupported_globals (&g, cmd, &err);
+  /* Only now, so that --help and bad usage are never traced. */
+  if (ret == 0 && (g.trace || getenv ("HUSK_TRACE")))
+    ret = trace_init (cmd->name, g.trace, getenv ("HUSK_TRACE"), &err);
   /* A command returns its exit status (run: the container's), or -1; or
      a status with *err for a failure that is not exit 1 (exec's 255). */
   if (ret == 0)
     ret = cmd->run (&g, &a, &err);
   cmd_args_free (&a);
+  trace_report ();
   if (ret == 0 || (ret > 0 && err == NULL))
     return ret;
 

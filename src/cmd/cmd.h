@@ -18,6 +18,7 @@ struct husk_globals
   const char *log;           /* --log */
   enum log_format log_format;/* --log-format */
   bool debug;                /* --debug */
+  bool trace;                /* --trace (trace.h) */
   bool systemd_cgroup;       /* --systemd-cgroup */
   const char *cgroup_manager;/* --cgroup-manager (crun's; podman passes "disabled") */
   const char *rootless;      /* --rootless true|false|auto (runc's values) */

@@ -42,6 +42,7 @@
 #include "state.h"
 #include "sysctl.h"
 #include "sync.h"
+#include "trace.h"
 #include "terminal.h"
 
 static void
@@ -380,6 +381,9 @@ wait_for_ready (const struct container_create_opts *o, const struct oci_config *
         {
         case SYNC_READY:
           return 0;
+        case SYNC_TRACE:
+          trace_merge (text);
+          break;
         case SYNC_ERROR:
           return husk_error_set (err, "%s", text ? text : "container init failed");
         case SYNC_TIMENS:
@@ -388,9 +392,11 @@ wait_for_ready (const struct container_create_opts *o, const struct oci_config *
             return -1;
           break;
         case SYNC_HOOKS:
+          trace_phase ("hooks (prestart, createRuntime)");
           if (run_create_runtime_hooks (c, st, err) < 0
               || sync_send (sync_fd, SYNC_HOOKS_DONE, NULL, -1, err) < 0)
             return -1;
+          trace_phase ("wait for the init");
           break;
         case SYNC_SECCOMP:
           if (fd < 0)
@@ -419,6 +425,7 @@ create_container (const struct container_create_opts *o, const struct oci_config
                   struct init_args *ia, struct husk_state *st, struct creation *cr, int *pty,
                   struct husk_error **err)
 {
+  trace_phase ("state dir");
   if (state_create_dir (cr->rootfd, st, &cr->dirfd, err) < 0)
     return -1;
   if (mkfifoat (cr->dirfd, "exec.fifo", 0600) < 0)
@@ -433,6 +440,7 @@ create_container (const struct container_create_opts *o, const struct oci_config
      before the init does; it is moved in before it runs any container
      code, so the limits cover the setup too. */
   struct cgroup *cg = NULL;
+  trace_phase ("cgroups");
   int cg_ret = cgroup_container_setup (cr->dirfd, c, o->id, &cg, err);
   if (cg_ret < 0)
     {
@@ -444,6 +452,7 @@ create_container (const struct container_create_opts *o, const struct oci_config
   _cleanup_close_ int state_fd = openat (cr->dirfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (state_fd < 0)
     return husk_error_sys (err, errno, "open state dir");
+  trace_phase ("clone");
   int sp[2];
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
     return husk_error_sys (err, errno, "socketpair");
@@ -493,6 +502,7 @@ create_container (const struct container_create_opts *o, const struct oci_config
       init_run (ia);
     }
   cr->pid = pid;
+  trace_phase ("maps, oom_score_adj");
   close (steal_fd (&child_end));
   close (steal_fd (&state_fd));
   /* The init moves itself into its cgroups (cgroup_join_self), first
@@ -507,15 +517,18 @@ create_container (const struct container_create_opts *o, const struct oci_config
   if (proclimits_write_oom_score_adj (pid, c->process, err) < 0)
     return -1;
 
+  trace_phase ("record the pid");
   char proc_state;
   if (state_proc_stat (pid, &st->start_time, &proc_state) < 0)
     return husk_error_sys (err, errno, "read /proc/%d/stat", pid);
   st->pid = pid;
   if (state_write (cr->dirfd, st, err) < 0
       || sync_send (parent_end, SYNC_RECORDED, NULL, -1, err) < 0
+      || (trace_phase ("wait for the init"), 0)
       || mounts_send_sources (c, ia->ns->new_flags, ia->ns->clone_flags, pid, ia->bundle, parent_end, err) < 0
       || wait_for_ready (o, c, st, parent_end, pid, cr->console, pty, err) < 0)
     return -1;
+  trace_phase ("created");
   free (st->status);
   st->status = xstrdup ("created");
   if (state_write (cr->dirfd, st, err) < 0)
@@ -558,6 +571,7 @@ create_holding_lock (const struct container_create_opts *o, int *rootfd_out, int
   _cleanup_free_ char *rootfs = NULL;
   _cleanup_config_ struct oci_config *c = NULL;
   *pty = -1;
+  trace_phase ("parse");
   if (resolve_dir (o->bundle ? o->bundle : ".", "bundle", &bundle, err) < 0)
     return -1;
 
@@ -573,6 +587,7 @@ create_holding_lock (const struct container_create_opts *o, int *rootfd_out, int
       return -1;
     }
   _cleanup_plan_ struct namespaces_plan plan = { 0 };
+  trace_phase ("checks");
   if (container_check_supported (c, err) < 0 || namespaces_plan (c, &plan, err) < 0
       || check_config (c, o, &plan, err) < 0
       || idmap_check (c, (plan.new_flags & CLONE_NEWUSER) != 0, err) < 0
@@ -584,8 +599,14 @@ create_holding_lock (const struct container_create_opts *o, int *rootfd_out, int
      the init inherits the program and only installs it. */
   _cleanup_seccomp_ struct seccomp_program *seccomp = NULL;
   _cleanup_free_ char *seccomp_cache = container_seccomp_cache_dir ();
+  trace_phase (TRACE_SECCOMP_COMPILE);
   if (seccomp_compile (c->linux_ ? c->linux_->seccomp : NULL, seccomp_cache, &seccomp, err) < 0)
     return -1;
+  if (seccomp == NULL)
+    trace_rename ("seccomp (none)");
+  else if (seccomp->from_cache)
+    trace_rename (TRACE_SECCOMP_HIT);
+  trace_phase ("prepare");
   _cleanup_free_ char *root_path
       = c->root->path[0] == '/' ? xstrdup (c->root->path) : xasprintf ("%s/%s", bundle, c->root->path);
   if (resolve_dir (root_path, "config.json: root.path", &rootfs, err) < 0)
@@ -736,8 +757,14 @@ start_locked (int dirfd, const char *id, struct husk_error **err)
   if (pidfd < 0)
     return not_created_error (STATE_STOPPED, "start", err);
   _cleanup_config_ struct oci_config *saved = NULL;
-  if (state_config_load (dirfd, &saved, err) < 0 || release_init (dirfd, pidfd, err) < 0)
+  if (state_config_load (dirfd, &saved, err) < 0)
     return -1;
+  /* From the release to the execve: the startContainer hooks, the memory
+     policy, the seccomp filter and the exec, in the init. */
+  trace_phase ("start: release to execve");
+  if (release_init (dirfd, pidfd, err) < 0)
+    return -1;
+  trace_phase ("poststart hooks");
   /* poststart: the process has started; failures are only warnings.  Its
      stdin says "running", as the spec defines it after the program runs
      (runc's says "created": docs/runc-differences.md). */
@@ -754,6 +781,7 @@ container_start (const char *root, const char *id, struct husk_error **err)
 {
   _cleanup_close_ int rootfd = -1;
   _cleanup_close_ int dirfd = -1;
+  trace_phase ("state");
   if (state_root_open (root, false, &rootfd, err) < 0 || state_open (rootfd, id, true, &dirfd, err) < 0)
     return -1;
   return start_locked (dirfd, id, err);
@@ -903,6 +931,7 @@ delete_locked (int rootfd, int dirfd, const char *id, bool force, struct husk_er
     return husk_error_set (err, "cannot delete container \"%s\" that is not stopped: %s", id,
                            state_status_name (s));
   _cleanup_cgroup_ struct cgroup *cg = NULL;
+  trace_phase ("cgroups, kill");
   if (delete_cgroups (dirfd, id, saved, &cg, &notes, err) < 0)
     return -1;
   if (notes)
@@ -921,10 +950,12 @@ delete_locked (int rootfd, int dirfd, const char *id, bool force, struct husk_er
       if (pidfd >= 0 && kill_and_wait (pidfd, err) < 0)
         return -1;
     }
+  trace_phase ("state dir");
   if (state_remove (rootfd, id, dirfd, err) < 0)
     return -1;
   if (st && hooks_count (saved ? saved->hooks : NULL, HOOKS_POSTSTOP) > 0)
     {
+      trace_phase ("poststop hooks");
       _cleanup_free_ char *json = state_json (st, STATE_STOPPED, false, STATE_JSON_HOOK);
       /* The bundle may be gone by now: then husk's own cwd, as runc's
          delete gives it. */
@@ -946,6 +977,7 @@ container_delete (const char *root, const char *id, bool force, struct husk_erro
 {
   _cleanup_close_ int rootfd = -1;
   _cleanup_close_ int dirfd = -1;
+  trace_phase ("state");
   if (state_root_open (root, false, &rootfd, err) < 0)
     return -1;
   /* A create killed before its rename left only its temporary dir. */
@@ -1084,6 +1116,9 @@ container_run (const struct container_create_opts *o, bool detach, bool keep, bo
       creation_undo (&cr);
       return -1;
     }
+  /* The trace ends where the container's process runs: its life is not
+     start time. */
+  trace_report ();
   if (detach)
     return 0;
   close (steal_fd (&dirfd));

@@ -34,6 +34,7 @@
 #include "seccomp_filter.h"
 #include "state.h"
 #include "sync.h"
+#include "trace.h"
 #include "terminal.h"
 
 #ifndef CLONE_NEWTIME
@@ -468,6 +469,14 @@ set_no_new_privs (const struct oci_process *p, struct husk_error **err)
   return 0;
 }
 
+/* With --trace, the child's phases for husk (trace.h). */
+static int
+send_trace (int sync_fd, const char *side, struct husk_error **err)
+{
+  _cleanup_free_ char *text = trace_child_text (side);
+  return text ? sync_send (sync_fd, SYNC_TRACE, text, -1, err) : 0;
+}
+
 /* The process itself, a member of the container's pid namespace. */
 static _Noreturn void
 exec_process (const struct exec_child *x)
@@ -484,6 +493,8 @@ exec_process (const struct exec_child *x)
      user switch, the other capability
      sets; no_new_privs and the fds; the seccomp filter last, so that it
      constrains nothing of husk's. */
+  trace_child_reset ();
+  trace_child_phase ("signals, keyring, cwd, executable");
   if (process_reset_signals (&err) < 0
       || process_join_keyring (x->keyring, x->p, x->lsm_proc, "exec", &err) < 0
       || enter_cwd (x->p->cwd, &err) < 0
@@ -491,6 +502,7 @@ exec_process (const struct exec_child *x)
       || process_set_home (&env, x->p->user.uid) < 0
       || process_find_executable (x->argv[0], env, &exe, &err) < 0
       || process_refuse_husk_binary (exe, x->argv[0], &x->self, &err) < 0
+      || (trace_child_phase ("limits, lsm, caps, user"), 0)
       || proclimits_apply (&only, &err) < 0
       || lsm_apply_exec (x->p, x->lsm_proc, "exec", &err) < 0
       || caps_prepare (x->p->capabilities, seccomp_needs_admin (x), &err) < 0
@@ -498,7 +510,9 @@ exec_process (const struct exec_child *x)
       || caps_apply (x->p->capabilities, seccomp_needs_admin (x), &err) < 0
       || set_no_new_privs (x->p, &err) < 0
       || process_close_fds_on_exec (x->preserve_fds, &err) < 0
+      || (trace_child_phase ("mempolicy"), 0)
       || mempolicy_apply (x->mempolicy, &err) < 0
+      || send_trace (x->sync_fd, "proc", &err) < 0
       || install_filter (x, &err) < 0)
     child_failed (x->sync_fd, err);
   /* Once more right before the execve: the check above ran before the
@@ -522,6 +536,8 @@ static _Noreturn void
 exec_helper (const struct exec_child *x)
 {
   struct husk_error *err = NULL;
+  trace_child_reset ();
+  trace_child_phase ("join the cgroup");
   /* Until the execve, this is husk's binary inside the container's
      namespaces: not dumpable, so no process there can open it through
      /proc/PID/exe (CVE-2019-5736) or ptrace it. */
@@ -535,6 +551,7 @@ exec_helper (const struct exec_child *x)
   if ((x->cg && cgroup_join_self (x->cg, false, &err) < 0)
       || proclimits_write_oom_score_adj (getpid (), x->p, &err) < 0)
     child_failed (x->sync_fd, err);
+  trace_child_phase ("join the namespaces");
   if (x->ns_flags && setns (x->init_pidfd, x->ns_flags) < 0)
     {
       husk_error_sys (&err, errno, "exec: join the container's namespaces");
@@ -547,6 +564,7 @@ exec_helper (const struct exec_child *x)
       husk_error_sys (&err, errno, "exec: chroot into the container's root");
       child_failed (x->sync_fd, err);
     }
+  trace_child_phase ("fork");
   struct clone_args args = { .flags = CLONE_PARENT };
   long pid = syscall (SYS_clone3, &args, sizeof args);
   if (pid < 0)
@@ -558,7 +576,7 @@ exec_helper (const struct exec_child *x)
     exec_process (x);
   char text[32];
   snprintf (text, sizeof text, "%ld", pid);
-  if (sync_send (x->sync_fd, SYNC_PID, text, -1, &err) < 0)
+  if (send_trace (x->sync_fd, "join", &err) < 0 || sync_send (x->sync_fd, SYNC_PID, text, -1, &err) < 0)
     _exit (1);
   _exit (0);
 }
@@ -611,6 +629,8 @@ read_messages (const struct exec_opts *o, const struct exec_agent *agent, int so
         break;
       if (kind == SYNC_PID && text)
         *pid = atoi (text);
+      else if (kind == SYNC_TRACE)
+        trace_merge (text);
       else if (kind == SYNC_ERROR && failure == NULL)
         husk_error_set (&failure, "%s", text ? text : "exec failed");
       else if (kind == SYNC_PTY && fd >= 0 && console >= 0 && failure == NULL
@@ -712,6 +732,7 @@ exec_run (const struct exec_opts *o, int *exit_status, struct husk_error **err)
   _cleanup_cgroup_ struct cgroup *cg = NULL;
   _cleanup_process_ struct oci_process *p = NULL;
   bool paused = false;
+  trace_phase ("state, process");
   if (open_container (o, &rootfd, &dirfd, &st, &init_pidfd, &c, &cg, &paused, err) < 0
       || build_process (o, c, &p, err) < 0 || check_process (o, c, p, err) < 0)
     return -1;
@@ -719,8 +740,14 @@ exec_run (const struct exec_opts *o, int *exit_status, struct husk_error **err)
      filter's listener goes to the seccomp agent, as at create. */
   _cleanup_seccomp_ struct seccomp_program *seccomp = NULL;
   _cleanup_free_ char *seccomp_cache = container_seccomp_cache_dir ();
+  trace_phase (TRACE_SECCOMP_COMPILE);
   if (seccomp_compile (c->linux_ ? c->linux_->seccomp : NULL, seccomp_cache, &seccomp, err) < 0)
     return -1;
+  if (seccomp == NULL)
+    trace_rename ("seccomp (none)");
+  else if (seccomp->from_cache)
+    trace_rename (TRACE_SECCOMP_HIT);
+  trace_phase ("prepare");
   struct exec_agent agent = { .profile = seccomp && seccomp->notify ? c->linux_->seccomp : NULL, .st = st,
                               .dirfd = dirfd };
   int ns_flags = 0;
@@ -789,6 +816,7 @@ exec_run (const struct exec_opts *o, int *exit_status, struct husk_error **err)
      under the join meanwhile, since pause waits for the lock. */
   if (paused && flock (dirfd, LOCK_UN) < 0)
     return husk_error_sys (err, errno, "unlock container \"%s\"", o->id);
+  trace_phase ("fork, join, exec");
   pid_t helper = fork ();
   if (helper < 0)
     return husk_error_sys (err, errno, "fork");
@@ -812,6 +840,8 @@ exec_run (const struct exec_opts *o, int *exit_status, struct husk_error **err)
       process_wait (pid, NULL);
       return -1;
     }
+  /* The trace ends at the execve: the process's life is not exec's. */
+  trace_report ();
   /* The container may be deleted while its exec'd process runs. */
   close (steal_fd (&dirfd));
   if (o->detach)

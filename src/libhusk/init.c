@@ -31,6 +31,7 @@
 #include "sync.h"
 #include "sysctl.h"
 #include "terminal.h"
+#include "trace.h"
 
 /* The init's own fds must not sit in the range handed to the container. */
 static int
@@ -157,6 +158,10 @@ install_filter (const struct init_args *a, int fifo)
 static int
 report_ready (int *sync_fd, struct husk_error **err)
 {
+  /* With --trace, our phases first. */
+  _cleanup_free_ char *trace = trace_child_text ("init");
+  if (trace && sync_send (*sync_fd, SYNC_TRACE, trace, -1, err) < 0)
+    return -1;
   int ret = sync_send (*sync_fd, SYNC_READY, NULL, -1, err);
   close (*sync_fd);
   *sync_fd = -1;
@@ -240,10 +245,14 @@ run_create_hooks (void *data, struct husk_error **err)
   const struct create_hooks *ch = data;
   const struct oci_hooks *h = ch->a->config->hooks;
   if (hooks_count (h, HOOKS_PRESTART) + hooks_count (h, HOOKS_CREATE_RUNTIME) > 0
-      && (sync_send (ch->sync_fd, SYNC_HOOKS, NULL, -1, err) < 0
+      && (trace_child_phase ("hooks (prestart, createRuntime, in husk)"),
+          sync_send (ch->sync_fd, SYNC_HOOKS, NULL, -1, err) < 0
           || sync_expect (ch->sync_fd, SYNC_HOOKS_DONE, "husk", err) < 0))
     return -1;
-  return hooks_run (h, HOOKS_CREATE_CONTAINER, *ch->state_json, ch->a->rootfs, err);
+  trace_child_phase ("hooks (createContainer)");
+  int ret = hooks_run (h, HOOKS_CREATE_CONTAINER, *ch->state_json, ch->a->rootfs, err);
+  trace_child_phase ("pivot_root, masked and readonly paths");
+  return ret;
 }
 
 /* The container's root.  In a mount namespace of its own (new or joined):
@@ -374,36 +383,47 @@ init_run (const struct init_args *a)
        (install_notify_filter). */
   struct stat self;
   int lsm_proc = -1;
+  trace_child_reset ();
+  trace_child_phase ("prepare");
   if (set_not_dumpable (&err) < 0
       || note_husk_binary (&self, &err) < 0
       || move_fd_above (&sync_fd, 3 + a->keep_fds, &err) < 0
       || move_fd_above (&state_fd, 3 + a->keep_fds, &err) < 0
       || lsm_open_proc (p, 3 + a->keep_fds, &lsm_proc, &err) < 0)
     setup_failed (sync_fd, err);
+  trace_child_phase ("wait for the pid recorded");
   if (wait_for_recorded (sync_fd, &err) < 0)
     _exit (1);  /* husk is gone or failed: nobody to report to */
   ch.sync_fd = sync_fd;
-  if (mounts_receive_sources (c, a->ns->new_flags, a->ns->clone_flags, sync_fd, &err) < 0
+  /* The phases (trace.h) as the comma's left side: nothing when off. */
+  if ((trace_child_phase ("cgroups, namespaces"), 0)
+      || mounts_receive_sources (c, a->ns->new_flags, a->ns->clone_flags, sync_fd, &err) < 0
       || cgroup_join_self (a->cgroup, a->in_v2_cgroup, &err) < 0
       || namespaces_init_enter (a->ns, &err) < 0
       || namespaces_init_cgroup (a->ns, &err) < 0
       || namespaces_init_time (a->ns, sync_fd, &err) < 0
+      || (trace_child_phase ("signals, keyring, hostname"), 0)
       || process_reset_signals (&err) < 0
       || process_join_keyring (a->no_new_keyring ? NULL : a->id, p, lsm_proc, "config.json", &err) < 0
       || set_hostname (c, &err) < 0
       || read_hooks_state (a, state_fd, &hooks_state, &start_hooks_state, &err) < 0
+      || (trace_child_phase ("mounts"), 0)
       || setup_root (a, &ch, &err) < 0
+      || (trace_child_phase ("terminal, cwd, executable"), 0)
       || setup_terminal (a, &err) < 0
       || enter_cwd (p->cwd, &err) < 0
       || process_check_cwd_inside ("config.json: process.cwd", p->cwd, &err) < 0
       || process_set_home (&env, p->user.uid) < 0
       || process_find_executable (a->argv[0], env, &exe, &err) < 0
       || process_refuse_husk_binary (exe, a->argv[0], &self, &err) < 0
+      || (trace_child_phase ("limits, lsm"), 0)
       || proclimits_apply (c, &err) < 0
       || lsm_apply_exec (p, lsm_proc, "config.json", &err) < 0
+      || (trace_child_phase ("caps, user"), 0)
       || caps_prepare (p->capabilities, seccomp_needs_admin (a), &err) < 0
       || identity_switch (p, &err) < 0
       || caps_apply (p->capabilities, seccomp_needs_admin (a), &err) < 0
+      || (trace_child_phase ("no_new_privs, fds"), 0)
       || set_no_new_privs (p, &err) < 0
       || process_close_fds_on_exec (a->keep_fds, &err) < 0
       || install_notify_filter (a, sync_fd, &err) < 0

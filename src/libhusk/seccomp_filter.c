@@ -820,7 +820,10 @@ seccomp_compile (const struct oci_seccomp *s, const char *cache_dir, struct secc
       strcat (name, ".bpf");
     }
   if (cache >= 0 && cache_load (cache, name, key, p))
-    log_debug ("seccomp cache: %s used", name);
+    {
+      log_debug ("seccomp cache: %s used", name);
+      p->from_cache = true;
+    }
   else
     {
       if (compile_program (s, default_action, p, err) < 0)

@@ -15,6 +15,7 @@ struct seccomp_program
   size_t count;
   unsigned flags;                  /* SECCOMP_FILTER_FLAG_* for seccomp(2) */
   bool notify;                     /* some action is SCMP_ACT_NOTIFY */
+  bool from_cache;                 /* taken from the cache dir (--trace says) */
 };
 
 /* In the parent, before anything is made: every member checked (an

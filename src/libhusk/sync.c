@@ -21,6 +21,7 @@ static const char *const sync_kind_names[] = {
   [SYNC_TIMENS_DONE] = "TIMENS_DONE",
   [SYNC_SECCOMP] = "SECCOMP",
   [SYNC_MOUNT_SOURCE] = "MOUNT_SOURCE",
+  [SYNC_TRACE] = "TRACE",
 };
 
 const char *

@@ -37,6 +37,9 @@
                                       user namespace: a bind source of
                                       mounts[] (text: its index), opened by
                                       husk, as SCM_RIGHTS (mounts.h)
+     child -> parent  SYNC_TRACE      with --trace only, right before
+                                      READY (exec: before PID): the
+                                      child's phases (trace.h)
    The uid/gid maps of a new user namespace need no message: the parent
    writes them before RECORDED, and the init does nothing before that.
    Later issues add kinds. */
@@ -53,6 +56,7 @@ enum sync_kind
   SYNC_TIMENS_DONE,
   SYNC_SECCOMP,
   SYNC_MOUNT_SOURCE,
+  SYNC_TRACE,
 };
 
 struct sync_header
