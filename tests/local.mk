@@ -18,6 +18,7 @@ check-engines: husk$(EXEEXT)
 EXTRA_DIST += tests/engines contrib/engines
 
 include tests/compat/local.mk
+include tests/stress/local.mk
 
 # `make check-vm`: the kernel-facing suites in a qemu VM on Debian's own
 # kernel with cgroup v2 only (tests/vm/run-vm.sh).  Not part of `make

@@ -298,6 +298,28 @@ leftover_pids() {
   done
 }
 
+# marked_pids: the live processes with this test's HUSK_TEST_MARK in their
+# environment (husk, the inits, the containers' processes, a tracer):
+# leftover_pids in one grep, since its bash loop costs 0.3 s.
+marked_pids() {
+  local f p
+  for f in $(grep -lzx -F "HUSK_TEST_MARK=$HUSK_TEST_MARK" /proc/[0-9]*/environ 2>/dev/null); do
+    p=${f#/proc/}
+    p=${p%/environ}
+    [[ "$p" == "$BASHPID" || "$p" == "$$" ]] && continue
+    pid_alive "$p" && echo "$p"
+  done
+  return 0
+}
+
+# test_mounts: the host's mounts of this test's temp dir (the bundle) or of
+# the state root.
+test_mounts() {
+  awk -v b="$BATS_TEST_TMPDIR" -v r="$HUSK_ROOT" \
+    'index($4, b) == 1 || index($5, b) == 1 || index($4, r) == 1 || index($5, r) == 1 { print $5 }' \
+    /proc/self/mountinfo
+}
+
 # assert_no_leftovers ID: nothing of container ID is left: no state dir, no
 # mount of the bundle or the id, no process, no cgroup, and `state` says the
 # container does not exist.

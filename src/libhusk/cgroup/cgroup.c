@@ -233,10 +233,15 @@ cgroup_hierarchies_detect (struct hierarchy **out, size_t *nout, struct husk_err
 /* ---- paths ---- */
 
 /* Normalises a cgroup path: no "." or ".." components (refused: a config
-   must not reach out of the hierarchy), no empty ones. */
+   must not reach out of the hierarchy, or above husk's own cgroup for a
+   relative path), no empty ones, no control characters (a newline would
+   forge a line of /proc/PID/cgroup). */
 static int
 path_clean (const char *path, char **out, struct husk_error **err)
 {
+  for (const char *p = path; *p; p++)
+    if ((unsigned char)*p < 0x20 || *p == 0x7f)
+      return husk_error_set (err, "config.json: linux.cgroupsPath: must not contain a control character");
   _cleanup_free_ char *copy = xstrdup (path);
   size_t cap = strlen (path) + 2;
   char *res = xcalloc (1, cap);
@@ -651,12 +656,41 @@ cgroup_is_frozen (const struct cgroup *cg)
   return s && strcmp (s, "1") == 0;
 }
 
+/* Whether a v1 hierarchy has a process of the container that its unified
+   cgroup lacks (on a hybrid host, one moved out of it). */
+static bool
+v1_only_pids (const struct cgroup *cg, const struct cgroup_dir *u)
+{
+  pid_t *all = NULL, *in_u = NULL;
+  size_t n = 0, nu = 0;
+  struct husk_error *ignored = NULL;
+  bool found = false;
+  if (cgroup_pids (cg, &all, &n, &ignored) == 0 && dir_pids (u, &in_u, &nu, &ignored) == 0)
+    for (size_t i = 0; i < n && !found; i++)
+      {
+        found = true;
+        for (size_t j = 0; j < nu && found; j++)
+          found = all[i] != in_u[j];
+      }
+  husk_error_free (ignored);
+  free (all);
+  free (in_u);
+  return found;
+}
+
 int
 cgroup_kill_all (const struct cgroup *cg, int sig, struct husk_error **err)
 {
   const struct cgroup_dir *u = unified_dir (cg);
+  /* cgroup.kill reaches the unified cgroup's processes only: on a hybrid
+     host, those left in the v1 hierarchies alone are signalled below. */
   if (sig == SIGKILL && u && cgroup_has_file (u, "cgroup.kill"))
-    return cgroup_write (u, "cgroup.kill", "1", NULL, err);
+    {
+      if (cgroup_write (u, "cgroup.kill", "1", NULL, err) < 0)
+        return -1;
+      if (cg->layout != CGROUP_LAYOUT_HYBRID || !v1_only_pids (cg, u))
+        return 0;
+    }
   /* Frozen, no process can fork a child that the loop below would miss. */
   bool was_frozen = cgroup_is_frozen (cg);
   if (!was_frozen && cgroup_freeze (cg, true, err) < 0)

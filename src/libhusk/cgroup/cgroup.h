@@ -66,7 +66,8 @@ int cgroup_record_read (int state_dirfd, struct cgroup **out, struct oci_resourc
 /* For delete: the record, checked against what create would have made
    for id with cgroups_path (the saved config's; NULL: the default), since
    the file may be garbled.  A record that cannot be read, or names another
-   cgroup, is replaced by that expectation, and *note (to free) says why. */
+   cgroup, or is missing while the expected cgroup exists, is replaced by
+   that expectation, and *note (to free) says why. */
 int cgroup_record_read_checked (int state_dirfd, const char *id, const char *cgroups_path,
                                 struct cgroup **out, char **note, struct husk_error **err);
 /* After `update`: the recorded resources with upd's members merged in. */
