@@ -43,10 +43,4 @@ else
 	done
 fi
 
-if [ ${#failures[@]} -gt 0 ]; then
-	echo "# failures:"
-	printf '#   %s\n' "${failures[@]}"
-fi
-echo "# skipped: $skipped"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tap_totals

@@ -1,4 +1,4 @@
-# tap-count.sh: the TAP counting shared by tests/run-tests.sh,
+# tap-count.sh: the TAP counting and totals shared by tests/run-tests.sh,
 # tests/engines/run.sh and the test VM's guest (tests/vm/run-vm.sh copies
 # it in).  Sourced by bash; defines count_tap and uses the caller's
 # counters, which start at zero:
@@ -46,4 +46,16 @@ count_tap() {
 		failed=$((failed + tap_planned - tap_seen))
 		failures+=("$name: ran $tap_seen of $tap_planned planned tests")
 	fi
+}
+
+# tap_totals: the failures, the skips and "N passed, N failed" last (what
+# CI reads); returns 1 when something failed.
+tap_totals() {
+	if ((${#failures[@]} > 0)); then
+		echo "# failures:"
+		printf '#   %s\n' "${failures[@]}"
+	fi
+	echo "# skipped: $skipped"
+	echo "$passed passed, $failed failed"
+	((failed == 0))
 }

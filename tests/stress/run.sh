@@ -33,10 +33,4 @@ if $long; then
 	count_tap faults.bats < <(cd "$HUSK_BUILDDIR" && FAULTS_STEP=1 bats --tap "$HUSK_SRCDIR/tests/integration/faults.bats" 2>&1)
 fi
 
-if [ ${#failures[@]} -gt 0 ]; then
-	echo "# failures:"
-	printf '#   %s\n' "${failures[@]}"
-fi
-echo "# skipped: $skipped"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tap_totals
